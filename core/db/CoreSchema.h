@@ -1,0 +1,11 @@
+// The core's own tables (module name "core" in the migration ledger):
+// core_users, core_tokens.
+#pragma once
+
+#include "db/Migrations.h"
+
+#include <vector>
+
+namespace rdc::db {
+const std::vector<Migration> &coreMigrations();
+} // namespace rdc::db
