@@ -1,0 +1,129 @@
+#include "app/ServerApp.h"
+
+#include "app/Bootstrap.h"
+#include "app/Runtime.h"
+#include "events/EventBus.h"
+#include "http/Dispatcher.h"
+#include "http/HttpServer.h"
+#include "http/Router.h"
+#include "modules/Host.h"
+#include "modules/ModuleLoader.h"
+
+#include <Poco/Logger.h>
+
+#include <fstream>
+
+namespace rdc::app {
+namespace {
+
+Poco::Logger &serverLog() { return Poco::Logger::get("server"); }
+
+// Written atomically so a reader never sees a half-written number.
+void writePortFile(const std::string &path, uint16_t port) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out)
+      throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+http::ServerOptions serverOptions(const Config &c) {
+  http::ServerOptions o;
+  o.bind = c.getString("http.bind");
+  o.port = static_cast<uint16_t>(c.getInt("http.port", 0, 65535));
+  o.maxThreads = static_cast<int>(c.getInt("http.max_threads", 2, 100000));
+  o.maxQueued = static_cast<int>(c.getInt("http.max_queued", 1, 1000000));
+  o.readTimeoutMs = static_cast<int>(c.getInt("http.read_timeout_ms", 100, 3600000));
+  o.keepAliveTimeoutMs = static_cast<int>(c.getInt("http.keep_alive_timeout_ms", 0, 3600000));
+  o.maxKeepAliveRequests = static_cast<int>(c.getInt("http.max_keep_alive_requests", 0, 100000000));
+  o.tlsCertificate = c.getString("http.tls.certificate");
+  o.tlsPrivateKey = c.getString("http.tls.private_key");
+  if (o.tlsCertificate.empty() != o.tlsPrivateKey.empty())
+    throw ConfigError("TLS needs both http.tls.certificate and http.tls.private_key");
+  return o;
+}
+
+} // namespace
+
+ServerApp::ServerApp(const Config &cfg, std::filesystem::path exeDir)
+    : cfg_(cfg), exeDir_(std::move(exeDir)) {}
+
+int ServerApp::main(const std::vector<std::string> &) {
+  try {
+    return serve();
+  } catch (const Poco::Exception &e) {
+    serverLog().fatal("cannot start: " + e.displayText());
+  } catch (const std::exception &e) {
+    serverLog().fatal(std::string("cannot start: ") + e.what());
+  }
+  return 1;
+}
+
+int ServerApp::serve() {
+  // Read every option first so a typo fails before anything is touched.
+  http::ServerOptions serverOpts = serverOptions(cfg_);
+  http::DispatcherOptions dispatchOpts;
+  dispatchOpts.maxBodyBytes = cfg_.getInt("http.max_body_bytes", 1, INT64_C(1) << 40);
+  dispatchOpts.accessLog = cfg_.getBool("http.access_log");
+  auto drainBound = std::chrono::milliseconds(cfg_.getInt("http.drain_timeout_ms", 0, 3600000));
+  std::string portFile = cfg_.getString("http.port_file");
+  modules::LoaderOptions loaderOpts;
+  loaderOpts.dir = cfg_.modulesDir(exeDir_);
+  loaderOpts.disabled = cfg_.getList("modules.disabled");
+  loaderOpts.required = cfg_.getList("modules.required");
+
+  for (const auto &f : cfg_.loadedFiles())
+    serverLog().information("configuration: " + f);
+  Runtime rt(cfg_);
+  serverLog().information("data directory: " + rt.dataDir.string());
+  ensureInitialAdmin(rt);
+
+  events::EventBus bus;
+  modules::Host host{cfg_, *rt.pool, *rt.users, *rt.tokens, bus};
+  http::Router router;
+  std::vector<const http::RouteTarget *> coreRoutes{http::healthRoute()};
+  for (const auto *r : coreRoutes)
+    router.add(r->method, r->pattern, r);
+
+  modules::ModuleLoader loader(&host, loaderOpts);
+  try {
+    loader.loadAll(router, coreRoutes);
+  } catch (const modules::FatalModuleError &e) {
+    serverLog().fatal(e.what());
+    loader.stopAll();
+    return 1;
+  }
+  bus.start();
+
+  http::Dispatcher dispatcher(host, router, dispatchOpts);
+  std::unique_ptr<http::HttpServer> server;
+  try {
+    server = std::make_unique<http::HttpServer>(dispatcher, serverOpts);
+  } catch (const Poco::Exception &e) {
+    serverLog().fatal("cannot listen on " + serverOpts.bind + ":" + std::to_string(serverOpts.port) +
+                   ": " + e.displayText());
+    bus.drainAndStop();
+    loader.stopAll();
+    return 1;
+  }
+  server->start();
+  if (!portFile.empty())
+    writePortFile(portFile, server->port());
+  serverLog().information(std::string("rdconsole ") + RDC_VERSION + " listening on " +
+                       (server->tls() ? "https://" : "http://") + serverOpts.bind + ":" +
+                       std::to_string(server->port()));
+
+  waitForTerminationRequest();
+
+  serverLog().information("stopping: draining requests");
+  server->stop(drainBound);
+  bus.drainAndStop();
+  loader.stopAll();
+  serverLog().information("stopped");
+  return 0;
+}
+
+} // namespace rdc::app

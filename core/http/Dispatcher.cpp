@@ -1,0 +1,258 @@
+#include "http/Dispatcher.h"
+
+#include "http/Exchange.h"
+#include "http/Query.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/String.h>
+
+#include <cstring>
+#include <fmt/format.h>
+
+namespace rdc::http {
+namespace {
+
+using Poco::Net::HTTPResponse;
+
+constexpr const char *kJsonType = "application/json; charset=utf-8";
+
+void setError(rdc_exchange &ex, int32_t status, std::string_view message) {
+  std::string body = "{\"error\":\"";
+  for (char c : message) {
+    if (c == '"' || c == '\\') {
+      body += '\\';
+      body += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      body += ' ';
+    } else {
+      body += c;
+    }
+  }
+  body += "\"}";
+  ex.status = status;
+  ex.responseBody = std::move(body);
+  ex.headers.clear();
+  ex.contentTypeSet = false;
+}
+
+// Maps "::ffff:1.2.3.4" to "1.2.3.4" so IPv4 clients look the same whether
+// the listener is IPv4 or dual-stack.
+std::string clientIpOf(const Poco::Net::HTTPServerRequest &req) {
+  Poco::Net::IPAddress ip = req.clientAddress().host();
+  if (ip.family() == Poco::Net::IPAddress::IPv6 && ip.isIPv4Mapped()) {
+    const auto *b = static_cast<const unsigned char *>(ip.addr());
+    return fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]);
+  }
+  return ip.toString();
+}
+
+std::string bearerOf(const Poco::Net::HTTPServerRequest &req) {
+  auto it = req.find("Authorization");
+  if (it == req.end())
+    return {};
+  std::string_view v = it->second;
+  if (v.size() < 7 || Poco::icompare(std::string(v.substr(0, 7)), "Bearer ") != 0)
+    return {};
+  v.remove_prefix(7);
+  while (!v.empty() && v.front() == ' ')
+    v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+    v.remove_suffix(1);
+  return std::string(v);
+}
+
+rdc_status healthHandler(rdc_exchange *ex, void *) {
+  ex->responseBody = "{\"status\":\"ok\"}";
+  return RDC_OK;
+}
+
+const RouteTarget kHealth{nullptr, "GET", "/healthz", RDC_AUTH_NONE, 0, &healthHandler, nullptr};
+
+std::string routeOwner(const RouteTarget &t) {
+  return t.module ? "module '" + t.module->name + "'" : std::string("core");
+}
+
+} // namespace
+
+const RouteTarget *healthRoute() { return &kHealth; }
+
+Dispatcher::Dispatcher(modules::Host &host, const Router &router, DispatcherOptions opts)
+    : host_(host), router_(router), opts_(opts) {}
+
+void Dispatcher::beginDrain() { draining_ = true; }
+
+bool Dispatcher::waitIdle(std::chrono::milliseconds bound) {
+  std::unique_lock lock(mu_);
+  return idle_.wait_for(lock, bound, [this] { return inflight_ == 0; });
+}
+
+void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
+                        Poco::Net::HTTPServerResponse &resp) noexcept {
+  auto started = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    ++inflight_;
+  }
+  rdc_exchange ex;
+  bool keepAlive = true;
+  try {
+    ex.host = &host_;
+    ex.request = &req;
+    ex.method = req.getMethod();
+    if (draining_) {
+      setError(ex, 503, "Server is shutting down");
+      keepAlive = false;
+    } else {
+      serve(req, ex, keepAlive);
+    }
+  } catch (const std::exception &e) {
+    Poco::Logger::get("http").error(fmt::format("{} {} failed: {}", ex.method, ex.path, e.what()));
+    setError(ex, 500, "Internal server error");
+  } catch (...) {
+    setError(ex, 500, "Internal server error");
+  }
+
+  try {
+    resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(ex.status),
+                            HTTPResponse::getReasonForStatus(
+                                static_cast<HTTPResponse::HTTPStatus>(ex.status)));
+    if (!ex.contentTypeSet)
+      resp.setContentType(kJsonType);
+    for (const auto &[name, value] : ex.headers)
+      resp.set(name, value);
+    if (!keepAlive)
+      resp.setKeepAlive(false);
+    resp.setChunkedTransferEncoding(false);
+    resp.setContentLength64(static_cast<Poco::Int64>(ex.responseBody.size()));
+    if (ex.method == "HEAD") {
+      resp.send().flush(); // headers only; Content-Length tells the GET size
+    } else {
+      resp.sendBuffer(ex.responseBody.data(), ex.responseBody.size());
+    }
+  } catch (const std::exception &e) {
+    Poco::Logger::get("http").debug(std::string("could not send the reply: ") + e.what());
+  } catch (...) {
+  }
+
+  if (opts_.accessLog) {
+    try {
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+      // The path only: query strings can carry codes and ids.
+      Poco::Logger::get("access").information(
+          fmt::format("{} \"{} {}\" {} {}B {:.1f}ms", ex.clientIp.empty() ? "-" : ex.clientIp,
+                      ex.method, ex.path.empty() ? "-" : ex.path, ex.status,
+                      ex.responseBody.size(), static_cast<double>(us) / 1000.0));
+    } catch (...) {
+    }
+  }
+
+  {
+    std::lock_guard lock(mu_);
+    --inflight_;
+  }
+  idle_.notify_all();
+}
+
+void Dispatcher::serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool &keepAlive) {
+  ex.clientIp = clientIpOf(req);
+  auto [rawPath, rawQuery] = splitTarget(req.getURI());
+  auto decodedPath = percentDecode(rawPath, false);
+  if (!decodedPath || rawPath.empty() || rawPath.front() != '/') {
+    ex.path = std::string(rawPath.substr(0, 200));
+    return setError(ex, 400, "Malformed request path");
+  }
+  ex.path = std::move(*decodedPath);
+  ex.rawQuery = rawQuery;
+
+  Match match;
+  std::vector<std::string> allowed;
+  switch (router_.match(ex.method, rawPath, match, &allowed)) {
+  case MatchResult::NoPath:
+    return setError(ex, 404, "No such endpoint: " + ex.method + " " + ex.path);
+  case MatchResult::WrongMethod: {
+    setError(ex, 405, "Method " + ex.method + " is not allowed on " + ex.path);
+    std::string allow;
+    for (const auto &m : allowed)
+      allow += (allow.empty() ? "" : ", ") + m;
+    ex.headers.emplace_back("Allow", allow);
+    return;
+  }
+  case MatchResult::Found:
+    break;
+  }
+  const RouteTarget &target = *match.target;
+  ex.params = std::move(match.params);
+
+  if (!rawQuery.empty()) {
+    ex.query = parseQuery(rawQuery);
+    if (!ex.query)
+      return setError(ex, 400, "Malformed query string");
+  }
+
+  // Body. HTTP/1.1: no Content-Length and no chunking means no body (Poco
+  // would otherwise read until the client closes; old clients send body-less
+  // POSTs without Content-Length).
+  int64_t limit = target.maxBodyBytes > 0 ? target.maxBodyBytes : opts_.maxBodyBytes;
+  bool chunked = req.getChunkedTransferEncoding();
+  if (chunked || req.hasContentLength()) {
+    if (!chunked && req.getContentLength64() > limit) {
+      keepAlive = false; // the unread body makes the connection unusable
+      return setError(ex, 413, fmt::format("Request body too large (limit {} bytes)", limit));
+    }
+    std::istream &in = req.stream();
+    char buf[16384];
+    while (in) {
+      in.read(buf, sizeof buf);
+      std::streamsize got = in.gcount();
+      if (got <= 0)
+        break;
+      ex.body.append(buf, static_cast<size_t>(got));
+      if (static_cast<int64_t>(ex.body.size()) > limit) {
+        keepAlive = false;
+        ex.body.clear();
+        return setError(ex, 413, fmt::format("Request body too large (limit {} bytes)", limit));
+      }
+    }
+    if (!chunked && static_cast<int64_t>(ex.body.size()) != req.getContentLength64()) {
+      keepAlive = false;
+      return setError(ex, 400, "Request body shorter than its Content-Length");
+    }
+  }
+
+  ex.bearer = bearerOf(req);
+  if (target.authLevel >= RDC_AUTH_USER) {
+    if (ex.bearer.empty()) {
+      setError(ex, 401, "Authentication required");
+      ex.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return;
+    }
+    ex.principalResolved = true;
+    ex.principal = host_.tokens.verify(ex.bearer);
+    if (!ex.principal) {
+      setError(ex, 401, "Invalid or expired token");
+      ex.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return;
+    }
+    if (target.authLevel >= RDC_AUTH_ADMIN && !ex.principal->user.isAdmin)
+      return setError(ex, 403, "Administrator rights required");
+  }
+
+  rdc_status s = RDC_ERROR;
+  try {
+    s = target.handler(&ex, target.userData);
+  } catch (...) {
+    s = RDC_ERROR; // a module broke the no-exceptions rule
+  }
+  if (s != RDC_OK && ex.status < 400) {
+    Poco::Logger::get("http").error(fmt::format("{} handler for {} {} failed (status {}): {}",
+                                                routeOwner(target), target.method, target.pattern,
+                                                s, modules::hostApi()->last_error()));
+    setError(ex, 500, "Internal server error");
+  }
+}
+
+} // namespace rdc::http

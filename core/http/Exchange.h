@@ -1,0 +1,50 @@
+// The state behind the ABI's opaque rdc_exchange: one request and the
+// response being built for it. Lives on the worker thread's stack for the
+// duration of one request; every view handed to a module points into it.
+#pragma once
+
+#include "auth/Tokens.h"
+#include "http/Query.h"
+#include "http/Router.h"
+#include "rdconsole/module.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rdc::modules {
+struct Host;
+}
+
+struct rdc_exchange {
+  rdc::modules::Host *host = nullptr;
+  const Poco::Net::HTTPServerRequest *request = nullptr;
+  std::string method;
+  std::string path; // decoded
+  std::string_view rawQuery;
+  std::optional<rdc::http::QueryParams> query; // parsed on first use
+  bool queryMalformed = false;
+  rdc::http::PathParams params;
+  std::string body;
+  std::string clientIp;
+  std::string bearer; // raw token, "" when none
+
+  // Resolved on demand for NONE routes, before the handler for USER/ADMIN.
+  bool principalResolved = false;
+  std::optional<rdc::auth::Principal> principal;
+
+  int32_t status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string responseBody;
+  bool contentTypeSet = false;
+
+  // Request-lifetime storage for what is handed to the module as views.
+  std::deque<std::string> arena;
+  std::deque<rdc::auth::User> users;
+  std::deque<rdc::auth::Principal> principals;
+  const char *keep(std::string s) { return arena.emplace_back(std::move(s)).c_str(); }
+};
