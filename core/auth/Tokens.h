@@ -35,7 +35,8 @@ public:
   TokenService(db::Pool &pool, UserStore &users, std::chrono::seconds lifetime,
                std::chrono::seconds cacheFor);
 
-  // lifetime 0 = the configured default.
+  // lifetime 0 = the configured default. Throws std::invalid_argument for an
+  // unknown or disabled user or a negative lifetime.
   std::string issue(const TokenBinding &b, std::chrono::seconds lifetime = std::chrono::seconds{0});
   // Nullopt when unknown, expired, revoked, or the user is disabled.
   std::optional<Principal> verify(std::string_view token);
@@ -45,6 +46,10 @@ public:
   int64_t revokeAllOf(int64_t userId);
   // Drops cached verifications of a user (after any change to the user).
   void forgetUser(int64_t userId);
+  // Deletes expired and revoked token rows (they can never verify again) and
+  // drops expired cache entries; returns the number of rows deleted. Meant
+  // for a periodic housekeeping job.
+  int64_t purgeExpired();
 
 private:
   struct Cached {

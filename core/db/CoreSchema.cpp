@@ -1,0 +1,45 @@
+#include "db/CoreSchema.h"
+
+namespace rdc::db {
+
+// Never edit an applied step (the ledger checksum refuses it); add a new one.
+// An empty password_hash means the user cannot log in with a password (e.g.
+// an account that only signs in through an identity provider).
+const std::vector<Migration> &coreMigrations() {
+  static const std::vector<Migration> migrations = {
+      {1, R"sql(
+CREATE TABLE core_users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  avatar TEXT NOT NULL DEFAULT '',
+  status INTEGER NOT NULL DEFAULT 1,
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE core_tokens (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES core_users(id) ON DELETE CASCADE,
+  device_id TEXT NOT NULL DEFAULT '',
+  device_uuid TEXT NOT NULL DEFAULT '',
+  device_os TEXT NOT NULL DEFAULT '',
+  device_name TEXT NOT NULL DEFAULT '',
+  client_ip TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX core_tokens_user_id ON core_tokens(user_id);
+CREATE INDEX core_tokens_expires_at ON core_tokens(expires_at);
+)sql"},
+  };
+  return migrations;
+}
+
+} // namespace rdc::db
