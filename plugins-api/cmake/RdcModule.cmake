@@ -17,7 +17,11 @@ function(rdc_add_module name)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_link_libraries(rdc_module_${name} PRIVATE rdc_plugin_api rdc_warnings ${M_LIBS})
-  target_link_options(rdc_module_${name} PRIVATE
-    -Wl,--version-script=${RDC_MODULE_VERSION_SCRIPT} -Wl,-z,defs)
+  target_link_options(rdc_module_${name} PRIVATE -Wl,--version-script=${RDC_MODULE_VERSION_SCRIPT})
+  # clang links its sanitizer runtimes into executables only, so a sanitized
+  # clang module has (deliberately) unresolved __asan_/__ubsan_ symbols.
+  if(NOT (CMAKE_CXX_COMPILER_ID MATCHES "Clang" AND (RDC_SANITIZE OR CMAKE_CXX_FLAGS MATCHES "-fsanitize")))
+    target_link_options(rdc_module_${name} PRIVATE -Wl,-z,defs)
+  endif()
   set_property(GLOBAL APPEND PROPERTY RDC_MODULE_TARGETS rdc_module_${name})
 endfunction()
