@@ -32,6 +32,8 @@ const std::pair<const char *, const char *> kDefaults[] = {
     {"http.tls.private_key", ""},
     {"db.engine", "sqlite"},
     {"db.sqlite.path", ""},
+    {"db.postgresql.url", ""},
+    {"db.postgresql.password_file", ""},
     {"db.sqlite.busy_timeout_ms", "5000"},
     {"db.pool_size", "8"},
     {"db.acquire_timeout_ms", "5000"},

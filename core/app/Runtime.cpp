@@ -2,9 +2,12 @@
 
 #include "db/CoreSchema.h"
 #include "db/Migrations.h"
+#include "db/Postgres.h"
 #include "db/Sqlite.h"
 
+#include <fstream>
 #include <system_error>
+#include <utility>
 
 namespace rdc::app {
 namespace {
@@ -32,17 +35,66 @@ auth::Argon2Params argon2From(const Config &cfg) {
   return p;
 }
 
-std::unique_ptr<db::Pool> openPool(const Config &cfg, const std::filesystem::path &dataDir) {
-  std::string engine = cfg.getString("db.engine");
-  if (engine != "sqlite")
-    throw ConfigError("db.engine '" + engine + "' is not supported by this build (supported: sqlite)");
+// The first line of a file only its owner may read (a password must not
+// leak to other local accounts through a lax mode).
+std::string readSecretFile(const std::string &key, const std::filesystem::path &path) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::is_regular_file(status))
+    throw ConfigError(key + ": cannot read " + path.string() + ": not a readable file");
+  using std::filesystem::perms;
+  if ((status.permissions() & (perms::group_read | perms::others_read)) != perms::none)
+    throw ConfigError(key + ": " + path.string() +
+                      " is readable by group or others; make it private (chmod 600)");
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line))
+    throw ConfigError(key + ": cannot read " + path.string() + " (or it is empty)");
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  if (line.empty())
+    throw ConfigError(key + ": the first line of " + path.string() + " is empty");
+  return line;
+}
+
+db::ConnectionFactory postgresFrom(const Config &cfg) {
+  db::PostgresOptions o;
+  o.conninfo = cfg.getString("db.postgresql.url");
+  if (o.conninfo.empty())
+    throw ConfigError("db.postgresql.url must be set when db.engine is postgresql "
+                      "(e.g. postgresql://rdconsole@db.example:5432/rdconsole)");
+  const std::string file = cfg.getString("db.postgresql.password_file");
+  const std::string inlinePassword = cfg.getString("db.postgresql.password");
+  if (!file.empty() && !inlinePassword.empty())
+    throw ConfigError("set only one of db.postgresql.password_file and db.postgresql.password "
+                      "(RDCONSOLE_DB__POSTGRESQL__PASSWORD)");
+  o.password = file.empty() ? inlinePassword : readSecretFile("db.postgresql.password_file", file);
+  return db::postgresFactory(std::move(o));
+}
+
+db::ConnectionFactory sqliteFrom(const Config &cfg, const std::filesystem::path &dataDir) {
   db::SqliteOptions o;
   std::string path = cfg.getString("db.sqlite.path");
   o.path = path.empty() ? dataDir / "rdconsole.db" : std::filesystem::absolute(path);
   o.busyTimeoutMs = static_cast<int>(cfg.getInt("db.sqlite.busy_timeout_ms", 0, 600000));
+  return db::sqliteFactory(o);
+}
+
+std::unique_ptr<db::Pool> openPool(const Config &cfg, const std::filesystem::path &dataDir) {
+  std::string engine = cfg.getString("db.engine");
+  db::ConnectionFactory factory;
+  if (engine == "sqlite")
+    factory = sqliteFrom(cfg, dataDir);
+  else if (engine == "postgresql")
+    factory = postgresFrom(cfg);
+  else
+    throw ConfigError("db.engine '" + engine +
+                      "' is not supported (supported: sqlite, postgresql)");
   auto size = static_cast<size_t>(cfg.getInt("db.pool_size", 1, 1024));
   auto wait = std::chrono::milliseconds(cfg.getInt("db.acquire_timeout_ms", 0, 600000));
-  return std::make_unique<db::Pool>(db::sqliteFactory(o), size, wait);
+  // The pool opens its first connection now: an unreachable database stops
+  // start-up with "cannot connect to PostgreSQL at host:port/db: ...".
+  return std::make_unique<db::Pool>(std::move(factory), size, wait);
 }
 
 } // namespace

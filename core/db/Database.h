@@ -66,6 +66,11 @@ public:
   virtual std::string_view engine() const = 0; // "sqlite", "postgresql"
   // False when the connection is broken and must be replaced.
   virtual bool healthy() = 0;
+  // Called inside an open transaction before schema migrations touch
+  // anything: waits until no other process migrates the same database, and
+  // holds that until the transaction ends. SQLite's BEGIN IMMEDIATE already
+  // serialises writers, so the default does nothing.
+  virtual void lockForMigrations() {}
 };
 
 using ConnectionFactory = std::function<std::unique_ptr<Connection>()>;

@@ -80,9 +80,16 @@ int migrate(Connection &c, std::string_view module, const std::vector<Migration>
   const auto list = ordered(module, migrations);
   const int known = static_cast<int>(list.size());
 
-  exec(c, "CREATE TABLE IF NOT EXISTS rdc_migrations ("
-          "module TEXT NOT NULL, version INTEGER NOT NULL, checksum TEXT NOT NULL, "
-          "applied_at INTEGER NOT NULL, PRIMARY KEY (module, version))");
+  {
+    // Under the migration lock: on PostgreSQL two instances running CREATE
+    // TABLE IF NOT EXISTS at the same moment can both try to create it.
+    Transaction tx(c);
+    c.lockForMigrations();
+    exec(c, "CREATE TABLE IF NOT EXISTS rdc_migrations ("
+            "module TEXT NOT NULL, version INTEGER NOT NULL, checksum TEXT NOT NULL, "
+            "applied_at INTEGER NOT NULL, PRIMARY KEY (module, version))");
+    tx.commit();
+  }
 
   // Refuse before touching anything: an old binary on a newer schema, or an
   // applied step that was edited, would leave the schema in an unknown state.
@@ -103,7 +110,8 @@ int migrate(Connection &c, std::string_view module, const std::vector<Migration>
     if (applied.count(m->version))
       continue;
     const std::string checksum = sha256Hex(m->sql);
-    Transaction tx(c); // BEGIN IMMEDIATE on SQLite: one migrator at a time
+    Transaction tx(c);     // BEGIN IMMEDIATE on SQLite: one migrator at a time
+    c.lockForMigrations(); // the same on PostgreSQL (an advisory lock)
     // Another instance may have applied this step while we waited for the
     // write lock; its ledger row is then authoritative.
     auto st = c.prepare("SELECT checksum FROM rdc_migrations WHERE module = ? AND version = ?");
