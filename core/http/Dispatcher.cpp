@@ -5,6 +5,8 @@
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/String.h>
 
@@ -68,6 +70,32 @@ rdc_status healthHandler(rdc_exchange *ex, void *) {
   return RDC_OK;
 }
 
+// After refusing a request whose body was not read: send FIN, then read and
+// discard what the client is still sending (bounded in bytes and time). Closing
+// with unread data would make the kernel send RST, which can destroy the
+// reply before the client reads it (the "lingering close" of Apache/nginx).
+void lingeringClose(Poco::Net::HTTPServerRequest &req) noexcept {
+  try {
+    auto *impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl *>(&req);
+    if (!impl)
+      return;
+    Poco::Net::StreamSocket &s = impl->socket();
+    s.shutdownSend();
+    s.setReceiveTimeout(Poco::Timespan(0, 250 * 1000));
+    char buf[16384];
+    size_t total = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (total < (size_t{64} << 20) && std::chrono::steady_clock::now() < deadline) {
+      int n = s.receiveBytes(buf, sizeof buf);
+      if (n <= 0)
+        break;
+      total += static_cast<size_t>(n);
+    }
+  } catch (...) {
+    // The client went away or timed out: nothing left to protect.
+  }
+}
+
 const RouteTarget kHealth{nullptr, "GET", "/healthz", RDC_AUTH_NONE, 0, &healthHandler, nullptr};
 
 std::string routeOwner(const RouteTarget &t) {
@@ -96,7 +124,7 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
     ++inflight_;
   }
   rdc_exchange ex;
-  bool keepAlive = true;
+  bool keepAlive = true; // false: the request body was not (fully) read
   try {
     ex.host = &host_;
     ex.request = &req;
@@ -126,15 +154,19 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
       resp.setKeepAlive(false);
     resp.setChunkedTransferEncoding(false);
     resp.setContentLength64(static_cast<Poco::Int64>(ex.responseBody.size()));
-    if (ex.method == "HEAD") {
-      resp.send().flush(); // headers only; Content-Length tells the GET size
-    } else {
-      resp.sendBuffer(ex.responseBody.data(), ex.responseBody.size());
-    }
+    // send() gives a header-only stream for HEAD (Content-Length still tells
+    // the GET size). Flushed here, not when Poco destroys the response, so the
+    // reply is on the wire before a lingering close.
+    std::ostream &out = resp.send();
+    if (ex.method != "HEAD")
+      out.write(ex.responseBody.data(), static_cast<std::streamsize>(ex.responseBody.size()));
+    out.flush();
   } catch (const std::exception &e) {
     Poco::Logger::get("http").debug(std::string("could not send the reply: ") + e.what());
   } catch (...) {
   }
+  if (!keepAlive)
+    lingeringClose(req);
 
   if (opts_.accessLog) {
     try {
@@ -217,6 +249,10 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool
         return setError(ex, 413, fmt::format("Request body too large (limit {} bytes)", limit));
       }
     }
+    // Poco's chunked reader ends a malformed body as if it were complete, so
+    // whatever follows must never be parsed as the next request: close.
+    if (chunked)
+      keepAlive = false;
     if (!chunked && static_cast<int64_t>(ex.body.size()) != req.getContentLength64()) {
       keepAlive = false;
       return setError(ex, 400, "Request body shorter than its Content-Length");
