@@ -22,10 +22,13 @@ namespace rdc::db {
 enum class ColumnType { Null, Int, Real, Text, Blob };
 enum class Step { Row, Done };
 
-// Kinds map 1:1 onto ABI status codes (RDC_CONFLICT, RDC_BUSY, RDC_INVALID, RDC_ERROR).
+// Kinds map onto ABI status codes: Conflict → RDC_CONFLICT, Invalid →
+// RDC_INVALID, Other → RDC_ERROR, and both transient kinds — Busy (pool
+// exhausted, lock timeout) and Unavailable (the database cannot be reached) —
+// → RDC_BUSY, which clients are told to retry (503).
 class DbError : public std::runtime_error {
 public:
-  enum class Kind { Other, Conflict, Busy, Invalid };
+  enum class Kind { Other, Conflict, Busy, Invalid, Unavailable };
   DbError(Kind kind, const std::string &msg) : std::runtime_error(msg), kind_(kind) {}
   Kind kind() const { return kind_; }
 

@@ -345,7 +345,7 @@ public:
 
   void checkNotLost() const {
     if (lostInTx_)
-      throw DbError(DbError::Kind::Other, "the connection to PostgreSQL was lost during a "
+      throw DbError(DbError::Kind::Unavailable, "the connection to PostgreSQL was lost during a "
                                           "transaction; roll it back and start again");
   }
 
@@ -362,7 +362,7 @@ public:
       broken_ = true;
       if (wasInTx)
         lostInTx_ = true;
-      throw DbError(DbError::Kind::Other,
+      throw DbError(DbError::Kind::Unavailable,
                     what + ": connection to PostgreSQL at " + targetOf(conn_) + " lost: " + msg);
     }
     if (sqlstate.compare(0, 2, "08") == 0)
@@ -425,7 +425,7 @@ private:
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) {
       broken_ = true;
-      throw DbError(DbError::Kind::Other, "cannot connect to PostgreSQL at " + targetOf(conn_) +
+      throw DbError(DbError::Kind::Unavailable, "cannot connect to PostgreSQL at " + targetOf(conn_) +
                                               ": " + oneLine(PQerrorMessage(conn_)));
     }
     broken_ = false;
@@ -669,7 +669,7 @@ std::unique_ptr<Connection> openPostgres(const PostgresOptions &opts) {
     std::string msg =
         "cannot connect to PostgreSQL at " + targetOf(conn) + ": " + oneLine(PQerrorMessage(conn));
     PQfinish(conn);
-    throw DbError(DbError::Kind::Other, msg);
+    throw DbError(DbError::Kind::Unavailable, msg);
   }
   auto c = std::make_unique<PgConnection>(conn);
   try {

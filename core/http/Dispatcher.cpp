@@ -135,6 +135,14 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
     } else {
       serve(req, ex, keepAlive);
     }
+  } catch (const db::DbError &e) {
+    bool transient =
+        e.kind() == db::DbError::Kind::Busy || e.kind() == db::DbError::Kind::Unavailable;
+    Poco::Logger::get("http").error(fmt::format("{} {} failed: {}", ex.method, ex.path, e.what()));
+    if (transient)
+      setError(ex, 503, "Service temporarily unavailable, try again shortly");
+    else
+      setError(ex, 500, "Internal server error");
   } catch (const std::exception &e) {
     Poco::Logger::get("http").error(fmt::format("{} {} failed: {}", ex.method, ex.path, e.what()));
     setError(ex, 500, "Internal server error");

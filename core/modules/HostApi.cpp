@@ -35,6 +35,7 @@ rdc_status fromDbError(const db::DbError &e) {
   case db::DbError::Kind::Conflict:
     return fail(RDC_CONFLICT, e.what());
   case db::DbError::Kind::Busy:
+  case db::DbError::Kind::Unavailable:
     return fail(RDC_BUSY, e.what());
   case db::DbError::Kind::Invalid:
     return fail(RDC_INVALID, e.what());

@@ -456,9 +456,11 @@ inline rdc_status trampoline(rdc_exchange *ex, void *ud) noexcept {
     }
   } catch (const HostError &err) {
     try {
-      // An exhausted pool is load, not a bug: 503 tells the client to retry.
+      // An exhausted pool or an unreachable database is transient, not a
+      // bug: 503 tells the client to retry.
       if (err.code() == RDC_BUSY) {
-        replyError(ex, 503, "Server busy, try again");
+        logWarn(err.what());
+        replyError(ex, 503, "Service temporarily unavailable, try again shortly");
         return RDC_OK;
       }
       logError(err.what());

@@ -173,7 +173,7 @@ TEST_SUITE("postgres") {
       FAIL("expected a DbError");
     } catch (const DbError &e) {
       const std::string msg = e.what();
-      CHECK(e.kind() == DbError::Kind::Other);
+      CHECK(e.kind() == DbError::Kind::Unavailable);
       CHECK(msg.find("cannot connect to PostgreSQL at 127.0.0.1:1/rdconsole: ") == 0);
       CHECK(msg.find("s3cret-Pa55") == std::string::npos);
     }
@@ -559,14 +559,14 @@ TEST_SUITE("postgres") {
           db::exec(*l, "INSERT INTO t (x) VALUES (2)");
           FAIL("expected a DbError");
         } catch (const DbError &e) {
-          CHECK(e.kind() == DbError::Kind::Other);
+          CHECK(e.kind() == DbError::Kind::Unavailable);
           CHECK(std::string(e.what()).find("lost") != std::string::npos);
         }
         CHECK_FALSE(l->healthy());
         // The transaction is gone: nothing may run as if it were still open.
         CHECK(l->inTransaction());
         CHECK(kindOfFailure([&] { db::exec(*l, "INSERT INTO t (x) VALUES (3)"); }) ==
-              DbError::Kind::Other);
+              DbError::Kind::Unavailable);
       }
       auto l = pool.acquire();
       CHECK(l->healthy());
