@@ -1,5 +1,6 @@
 #include "app/Cli.h"
 
+#include "app/DbCopy.h"
 #include "app/Runtime.h"
 #include "modules/ModuleLoader.h"
 
@@ -133,6 +134,18 @@ int modulesVerb(const std::vector<std::string> &v, const Config &cfg,
   return 0;
 }
 
+int dbVerb(const std::vector<std::string> &v, const Config &cfg,
+           const std::filesystem::path &exeDir) {
+  if (v.size() < 2)
+    throw UsageError("db needs a sub-command: copy-to-postgresql");
+  if (v[1] != "copy-to-postgresql")
+    throw UsageError("unknown db sub-command '" + v[1] + "'");
+  if (v.size() != 2)
+    throw UsageError("db copy-to-postgresql takes no arguments");
+  copyToPostgresql(cfg, exeDir, std::cout);
+  return 0;
+}
+
 } // namespace
 
 int runVerb(const CommandLine &cl, const Config &cfg, const std::filesystem::path &exeDir) {
@@ -141,6 +154,8 @@ int runVerb(const CommandLine &cl, const Config &cfg, const std::filesystem::pat
       return userVerb(cl.verb, cfg);
     if (cl.verb[0] == "modules")
       return modulesVerb(cl.verb, cfg, exeDir);
+    if (cl.verb[0] == "db")
+      return dbVerb(cl.verb, cfg, exeDir);
     throw UsageError("unknown verb '" + cl.verb[0] + "'");
   } catch (const UsageError &e) {
     std::cerr << "rdconsole: " << e.what() << "\n";

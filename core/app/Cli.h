@@ -1,4 +1,4 @@
-// Operator verbs: user add|passwd|disable|enable|list, modules.
+// Operator verbs: user add/passwd/disable/enable/list, modules, db copy-to-postgresql.
 #pragma once
 
 #include "app/CommandLine.h"

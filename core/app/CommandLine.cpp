@@ -72,7 +72,7 @@ CommandLine parseCommandLine(int argc, const char *const *argv) {
              startsWith(a, "/displayName") || startsWith(a, "/description") ||
              startsWith(a, "/startup"))
       cl.passthrough.push_back(a);
-    else if (a == "user" || a == "modules")
+    else if (a == "user" || a == "modules" || a == "db")
       cl.verb.push_back(a);
     else
       throw UsageError("unknown argument '" + a + "' (see rdconsole --help)");
@@ -104,6 +104,9 @@ Verbs:
   user enable NAME       allow logins again
   user list              list users
   modules                list the modules found, their version, ABI and state
+  db copy-to-postgresql  copy every row of the SQLite database (db.sqlite.path, or
+                         <data_dir>/rdconsole.db) into the empty PostgreSQL database of
+                         db.postgresql.url, after migrating it with the core and modules.dir
 
 Environment: RDCONSOLE_<KEY> overrides a key, '.' written as '__'
   (RDCONSOLE_HTTP__PORT=8080 sets http.port).

@@ -57,6 +57,8 @@ std::string readSecretFile(const std::string &key, const std::filesystem::path &
   return line;
 }
 
+} // namespace
+
 db::ConnectionFactory postgresFrom(const Config &cfg) {
   db::PostgresOptions o;
   o.conninfo = cfg.getString("db.postgresql.url");
@@ -72,29 +74,35 @@ db::ConnectionFactory postgresFrom(const Config &cfg) {
   return db::postgresFactory(std::move(o));
 }
 
+std::filesystem::path sqlitePathFrom(const Config &cfg, const std::filesystem::path &dataDir) {
+  std::string path = cfg.getString("db.sqlite.path");
+  return path.empty() ? dataDir / "rdconsole.db" : std::filesystem::absolute(path);
+}
+
 db::ConnectionFactory sqliteFrom(const Config &cfg, const std::filesystem::path &dataDir) {
   db::SqliteOptions o;
-  std::string path = cfg.getString("db.sqlite.path");
-  o.path = path.empty() ? dataDir / "rdconsole.db" : std::filesystem::absolute(path);
+  o.path = sqlitePathFrom(cfg, dataDir);
   o.busyTimeoutMs = static_cast<int>(cfg.getInt("db.sqlite.busy_timeout_ms", 0, 600000));
   return db::sqliteFactory(o);
 }
 
-std::unique_ptr<db::Pool> openPool(const Config &cfg, const std::filesystem::path &dataDir) {
-  std::string engine = cfg.getString("db.engine");
-  db::ConnectionFactory factory;
-  if (engine == "sqlite")
-    factory = sqliteFrom(cfg, dataDir);
-  else if (engine == "postgresql")
-    factory = postgresFrom(cfg);
-  else
-    throw ConfigError("db.engine '" + engine +
-                      "' is not supported (supported: sqlite, postgresql)");
+std::unique_ptr<db::Pool> poolFrom(const Config &cfg, db::ConnectionFactory factory) {
   auto size = static_cast<size_t>(cfg.getInt("db.pool_size", 1, 1024));
   auto wait = std::chrono::milliseconds(cfg.getInt("db.acquire_timeout_ms", 0, 600000));
   // The pool opens its first connection now: an unreachable database stops
   // start-up with "cannot connect to PostgreSQL at host:port/db: ...".
   return std::make_unique<db::Pool>(std::move(factory), size, wait);
+}
+
+namespace {
+
+std::unique_ptr<db::Pool> openPool(const Config &cfg, const std::filesystem::path &dataDir) {
+  std::string engine = cfg.getString("db.engine");
+  if (engine == "sqlite")
+    return poolFrom(cfg, sqliteFrom(cfg, dataDir));
+  if (engine == "postgresql")
+    return poolFrom(cfg, postgresFrom(cfg));
+  throw ConfigError("db.engine '" + engine + "' is not supported (supported: sqlite, postgresql)");
 }
 
 } // namespace

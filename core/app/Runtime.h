@@ -28,4 +28,16 @@ public:
   std::unique_ptr<auth::TokenService> tokens;
 };
 
+// How the server opens its database, for verbs that open one themselves
+// (db copy-to-postgresql). Each throws ConfigError for a bad setting.
+// The SQLite file: db.sqlite.path, or <dataDir>/rdconsole.db.
+std::filesystem::path sqlitePathFrom(const Config &cfg, const std::filesystem::path &dataDir);
+db::ConnectionFactory sqliteFrom(const Config &cfg, const std::filesystem::path &dataDir);
+// db.postgresql.url with the password from db.postgresql.password_file or
+// db.postgresql.password.
+db::ConnectionFactory postgresFrom(const Config &cfg);
+// A pool of db.pool_size connections waiting up to db.acquire_timeout_ms; it
+// opens its first connection now, so an unreachable database throws here.
+std::unique_ptr<db::Pool> poolFrom(const Config &cfg, db::ConnectionFactory factory);
+
 } // namespace rdc::app

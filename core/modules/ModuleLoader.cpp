@@ -166,7 +166,7 @@ void ModuleLoader::discover() {
   }
 }
 
-bool ModuleLoader::dependenciesReady(rdc_module &m) {
+bool ModuleLoader::dependenciesReady(rdc_module &m, ModuleState reached) {
   for (const auto &dep : m.dependencies) {
     auto it = std::find_if(modules_.begin(), modules_.end(),
                            [&](const auto &o) { return o->name == dep; });
@@ -174,12 +174,23 @@ bool ModuleLoader::dependenciesReady(rdc_module &m) {
       skip(m, "needs module '" + dep + "', which is not available");
       return false;
     }
-    if ((*it)->state != ModuleState::Started) {
-      skip(m, "needs module '" + dep + "', which did not start");
+    if ((*it)->state != reached) {
+      skip(m, "needs module '" + dep + "', which " +
+                  (reached == ModuleState::Started ? "did not start"
+                                                   : "could not prepare its schema"));
       return false;
     }
   }
   return true;
+}
+
+bool ModuleLoader::initAndMigrate(rdc_module &m, ModuleState dependenciesReached) {
+  if (m.state != ModuleState::Found || !dependenciesReady(m, dependenciesReached))
+    return false;
+  initOne(m);
+  if (m.state == ModuleState::Initialized)
+    migrateOne(m);
+  return m.state == ModuleState::Initialized;
 }
 
 void ModuleLoader::initOne(rdc_module &m) {
@@ -266,12 +277,8 @@ void ModuleLoader::startOne(rdc_module &m, http::Router &router) {
                        ") started");
 }
 
-void ModuleLoader::loadAll(http::Router &router,
-                           const std::vector<const http::RouteTarget *> &coreRoutes) {
-  discover();
-  liveRoutes_ = coreRoutes;
-
-  // Dependency order (depth-first); cycles are skipped.
+std::vector<rdc_module *> ModuleLoader::dependencyOrder() {
+  // Depth-first; cycles are skipped.
   std::vector<rdc_module *> order;
   std::map<std::string, int> mark; // 1 visiting, 2 done
   std::function<void(rdc_module &)> visit = [&](rdc_module &m) {
@@ -292,16 +299,17 @@ void ModuleLoader::loadAll(http::Router &router,
   for (auto &m : modules_)
     if (m->state == ModuleState::Found)
       visit(*m);
+  return order;
+}
 
-  for (rdc_module *m : order) {
-    if (m->state != ModuleState::Found || !dependenciesReady(*m))
-      continue;
-    initOne(*m);
-    if (m->state == ModuleState::Initialized)
-      migrateOne(*m);
-    if (m->state == ModuleState::Initialized)
+void ModuleLoader::loadAll(http::Router &router,
+                           const std::vector<const http::RouteTarget *> &coreRoutes) {
+  discover();
+  liveRoutes_ = coreRoutes;
+
+  for (rdc_module *m : dependencyOrder())
+    if (initAndMigrate(*m, ModuleState::Started))
       startOne(*m, router);
-  }
 
   for (const auto &name : opts_.required) {
     auto it = std::find_if(modules_.begin(), modules_.end(),
@@ -313,6 +321,13 @@ void ModuleLoader::loadAll(http::Router &router,
       throw FatalModuleError("required module '" + name +
                              "' did not start: " + (*it)->reason);
   }
+}
+
+void ModuleLoader::prepareSchemas() {
+  discover();
+  // A dependency counts once its own schema is in place: it is never started.
+  for (rdc_module *m : dependencyOrder())
+    initAndMigrate(*m, ModuleState::Initialized);
 }
 
 void ModuleLoader::stopAll() {

@@ -43,6 +43,11 @@ public:
   // event bus. Throws FatalModuleError for a failed required module.
   // `coreRoutes` are already in the router; modules may not collide with them.
   void loadAll(http::Router &router, const std::vector<const http::RouteTarget *> &coreRoutes);
+  // init → migrate (never start) for every valid module, in dependency
+  // order: brings a database's schema to what these modules expect without
+  // running them (db copy-to-postgresql). Skips failing modules as loadAll
+  // does; modules.required is not checked. Do not call loadAll afterwards.
+  void prepareSchemas();
   // Calls stop() of started modules in reverse start order.
   void stopAll();
 
@@ -50,7 +55,12 @@ public:
 
 private:
   void skip(rdc_module &m, const std::string &why);
-  bool dependenciesReady(rdc_module &m);
+  // True when every dependency of `m` is in state `reached`; else skips `m`.
+  bool dependenciesReady(rdc_module &m, ModuleState reached);
+  std::vector<rdc_module *> dependencyOrder();
+  // Found → Initialized with its migrations applied; false (and skipped) when
+  // a dependency has not reached `dependenciesReached` or a step failed.
+  bool initAndMigrate(rdc_module &m, ModuleState dependenciesReached);
   void initOne(rdc_module &m);
   void migrateOne(rdc_module &m);
   void startOne(rdc_module &m, http::Router &router);
