@@ -47,7 +47,7 @@ HttpResponse HttpClient::request(const std::string &method, const std::string &p
   else
     session =
         std::make_unique<Poco::Net::HTTPClientSession>(host_, static_cast<Poco::UInt16>(port_));
-  session->setTimeout(Poco::Timespan(30, 0));
+  session->setTimeout(Poco::Timespan(static_cast<long>(timeout_.count()), 0));
   session->setKeepAlive(false);
 
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);

@@ -3,6 +3,7 @@
 
 #include "HttpResponse.h"
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,12 @@ public:
     return request("POST", path, body, headers);
   }
 
+  // The whole exchange fails (throws) after this long without progress.
+  HttpClient &timeout(std::chrono::seconds t) {
+    timeout_ = t;
+    return *this;
+  }
+
   const std::string &host() const { return host_; }
   int port() const { return port_; }
 
@@ -37,6 +44,7 @@ private:
   std::string host_;
   int port_;
   bool tls_;
+  std::chrono::seconds timeout_{30};
 };
 
 } // namespace harness

@@ -13,6 +13,8 @@ namespace harness {
 namespace fs = std::filesystem;
 
 TestServer::TestServer(ServerOptions options) : options_(std::move(options)) {
+  if (!options_.database && pgMode())
+    options_.database = std::make_shared<Database>();
   fs::create_directories(dataDir());
   assembleModules();
   // The config file is a real layer: the tests rely on the bind address from it.
@@ -66,6 +68,11 @@ std::vector<std::string> TestServer::globalOptions() const {
       // Cheap hashing keeps the tests fast; the cost
       // parameters themselves are unit-tested.
       "--set", "identity.argon2_memory_kib=1024", "--set", "identity.argon2_iterations=1"};
+  if (options_.database)
+    for (const auto &s : options_.database->serverSets()) {
+      a.push_back("--set");
+      a.push_back(s);
+    }
   for (const auto &s : options_.sets) {
     a.push_back("--set");
     a.push_back(s);
@@ -86,6 +93,12 @@ void TestServer::launch() {
 
 void TestServer::start() {
   launch();
+  waitUntilListening();
+}
+
+void TestServer::waitUntilListening() {
+  if (!process_)
+    throw std::runtime_error("server never launched");
   fs::path portFile = dir() / "port";
   bool died = false;
   bool up = pollUntil(std::chrono::seconds(30), [&] {

@@ -2,6 +2,7 @@
 // dir, config file, ephemeral port and log file.
 #pragma once
 
+#include "Database.h"
 #include "HttpClient.h"
 #include "Process.h"
 #include "TempDir.h"
@@ -21,6 +22,10 @@ struct ServerOptions {
   std::vector<std::string> fixtureModules = {"probe"}; // from <build>/fixture-modules
   std::vector<std::string> sets;                       // extra "--set key=value"
   bool tls = false; // generate a self-signed certificate and serve HTTPS
+  // The database; null = a private one (SQLite in the data dir, or in
+  // PostgreSQL mode a fresh database). Share one between TestServers to run
+  // several instances on one database.
+  std::shared_ptr<Database> database;
 
   // Fluent setters: ServerOptions().set("k=v").withFixtures({...}).
   ServerOptions &set(std::string keyValue) {
@@ -39,6 +44,10 @@ struct ServerOptions {
     tls = true;
     return *this;
   }
+  ServerOptions &withDatabase(std::shared_ptr<Database> db) {
+    database = std::move(db);
+    return *this;
+  }
 };
 
 class TestServer {
@@ -51,8 +60,11 @@ public:
   // Launches the server and waits (bounded) for its port file; throws with
   // the log when it dies or does not come up.
   void start();
-  // Launches without waiting for the port (for start-ups expected to fail).
+  // Launches without waiting for the port (for start-ups expected to fail,
+  // or to start several servers at the same moment).
   void launch();
+  // Waits (bounded) until a launched server listens; throws like start().
+  void waitUntilListening();
   // SIGTERM, then waits for exit; returns the exit code.
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::optional<int> waitForExit(std::chrono::milliseconds timeout);
@@ -68,6 +80,10 @@ public:
   std::filesystem::path modulesDir() const { return tmp_.path() / "modules"; }
   std::filesystem::path logPath() const { return tmp_.path() / "server.log"; }
   std::string log() const { return readFile(logPath()); }
+
+  // The explicit database (shared or, in PostgreSQL mode, private); null
+  // for the default SQLite file in the data dir.
+  const std::shared_ptr<Database> &database() const { return options_.database; }
 
   // Runs `rdconsole <global options for this server> <args...>` to completion.
   RunResult cli(const std::vector<std::string> &args, const std::string &stdinData = "") const;
