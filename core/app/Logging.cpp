@@ -33,7 +33,8 @@ void setupLogging(const Config &cfg, bool quiet) {
     Poco::Logger::root().setLevel(level);
   } catch (const Poco::Exception &) {
     throw ConfigError("config key log.level must be one of fatal, critical, error, warning, "
-                      "notice, information, debug, trace; got '" + level + "'");
+                      "notice, information, debug, trace; got '" +
+                      level + "'");
   }
   // Loggers created before this call keep their old channel; re-point them.
   std::vector<std::string> names;
@@ -43,6 +44,9 @@ void setupLogging(const Config &cfg, bool quiet) {
     Poco::Logger::get(n).setLevel(Poco::Logger::root().getLevel());
   }
   Poco::AutoPtr<Poco::AsyncChannel> async = new Poco::AsyncChannel(formatted);
+  // Bounded: if the sink stalls, access lines are dropped (and counted)
+  // instead of growing memory without limit under a request flood.
+  async->setProperty("queueSize", "10000");
   Poco::Logger::get("access").setChannel(async);
 }
 

@@ -16,7 +16,9 @@
 namespace rdc::app {
 namespace {
 
-Poco::Logger &serverLog() { return Poco::Logger::get("server"); }
+Poco::Logger &serverLog() {
+  return Poco::Logger::get("server");
+}
 
 // Written atomically so a reader never sees a half-written number.
 void writePortFile(const std::string &path, uint16_t port) {
@@ -43,6 +45,12 @@ http::ServerOptions serverOptions(const Config &c) {
   o.tlsPrivateKey = c.getString("http.tls.private_key");
   if (o.tlsCertificate.empty() != o.tlsPrivateKey.empty())
     throw ConfigError("TLS needs both http.tls.certificate and http.tls.private_key");
+  for (const auto &[key, file] : {std::pair{"http.tls.certificate", o.tlsCertificate},
+                                  std::pair{"http.tls.private_key", o.tlsPrivateKey}}) {
+    std::error_code ec;
+    if (!file.empty() && !std::filesystem::is_regular_file(file, ec))
+      throw ConfigError(std::string(key) + ": file not found: " + file);
+  }
   return o;
 }
 
@@ -53,7 +61,9 @@ ServerApp::ServerApp(const Config &cfg, std::filesystem::path exeDir)
 
 int ServerApp::main(const std::vector<std::string> &) {
   try {
-    return serve();
+    int rc = serve();
+    serverLog().information(rc == 0 ? "stopped" : "stopped after a start-up failure");
+    return rc;
   } catch (const Poco::Exception &e) {
     serverLog().fatal("cannot start: " + e.displayText());
   } catch (const std::exception &e) {
@@ -89,41 +99,49 @@ int ServerApp::serve() {
     router.add(r->method, r->pattern, r);
 
   modules::ModuleLoader loader(&host, loaderOpts);
+  http::Dispatcher dispatcher(host, router, dispatchOpts);
+  std::unique_ptr<http::HttpServer> server;
+  // Whatever happens from here on (a fatal module, a taken port, a failed
+  // port file, a termination request), shut down in order: no new requests,
+  // drain running ones, deliver queued events, then stop modules — while the
+  // pool and the modules' handles are still alive.
+  struct Shutdown {
+    std::unique_ptr<http::HttpServer> &server;
+    events::EventBus &bus;
+    modules::ModuleLoader &loader;
+    std::chrono::milliseconds drain;
+    ~Shutdown() {
+      if (server)
+        server->stop(drain);
+      bus.drainAndStop();
+      loader.stopAll();
+    }
+  } shutdown{server, bus, loader, drainBound};
+
   try {
     loader.loadAll(router, coreRoutes);
   } catch (const modules::FatalModuleError &e) {
     serverLog().fatal(e.what());
-    loader.stopAll();
     return 1;
   }
   bus.start();
-
-  http::Dispatcher dispatcher(host, router, dispatchOpts);
-  std::unique_ptr<http::HttpServer> server;
   try {
     server = std::make_unique<http::HttpServer>(dispatcher, serverOpts);
   } catch (const Poco::Exception &e) {
-    serverLog().fatal("cannot listen on " + serverOpts.bind + ":" + std::to_string(serverOpts.port) +
-                   ": " + e.displayText());
-    bus.drainAndStop();
-    loader.stopAll();
+    serverLog().fatal("cannot listen on " + serverOpts.bind + ":" +
+                      std::to_string(serverOpts.port) + ": " + e.displayText());
     return 1;
   }
   server->start();
   if (!portFile.empty())
     writePortFile(portFile, server->port());
   serverLog().information(std::string("rdconsole ") + RDC_VERSION + " listening on " +
-                       (server->tls() ? "https://" : "http://") + serverOpts.bind + ":" +
-                       std::to_string(server->port()));
+                          (server->tls() ? "https://" : "http://") + serverOpts.bind + ":" +
+                          std::to_string(server->port()));
 
   waitForTerminationRequest();
-
   serverLog().information("stopping: draining requests");
-  server->stop(drainBound);
-  bus.drainAndStop();
-  loader.stopAll();
-  serverLog().information("stopped");
-  return 0;
+  return 0; // ~Shutdown stops everything; "stopped" is logged by main()
 }
 
 } // namespace rdc::app

@@ -6,7 +6,9 @@ namespace rdc::events {
 
 EventBus::EventBus(size_t maxQueued) : maxQueued_(maxQueued) {}
 
-EventBus::~EventBus() { drainAndStop(); }
+EventBus::~EventBus() {
+  drainAndStop();
+}
 
 void EventBus::subscribe(const std::string &topic, Callback cb) {
   std::lock_guard lock(mu_);
@@ -24,7 +26,9 @@ void EventBus::start() {
 bool EventBus::publish(const std::string &topic, std::string payload) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || !started_ || queue_.size() >= maxQueued_)
+    // Before start() events wait in the queue (modules may publish from
+    // their own start()); they are delivered once the thread runs.
+    if (stopping_ || queue_.size() >= maxQueued_)
       return false;
     queue_.push_back(Event{topic, std::move(payload)});
   }

@@ -24,7 +24,8 @@ public:
   // Subscriptions are fixed before start().
   void subscribe(const std::string &topic, Callback cb);
   void start();
-  // False when the queue is full or the bus is draining (the event is dropped).
+  // Queues the event (also before start()); false when the queue is full or
+  // the bus is draining (the event is dropped).
   bool publish(const std::string &topic, std::string payload);
   // Delivers everything queued, then stops the thread. Idempotent.
   void drainAndStop();

@@ -6,8 +6,8 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/IPAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
 
 #include <cstring>
@@ -37,6 +37,26 @@ void setError(rdc_exchange &ex, int32_t status, std::string_view message) {
   ex.responseBody = std::move(body);
   ex.headers.clear();
   ex.contentTypeSet = false;
+}
+
+// Request text for log lines and error messages: every byte outside printable
+// ASCII becomes \xNN (no forged log lines, no invalid UTF-8 in a reply), cut
+// to `max` bytes.
+std::string printable(std::string_view s, size_t max = 200) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s.substr(0, max)) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xF];
+    }
+  }
+  if (s.size() > max)
+    out += "...";
+  return out;
 }
 
 // Maps "::ffff:1.2.3.4" to "1.2.3.4" so IPv4 clients look the same whether
@@ -104,12 +124,16 @@ std::string routeOwner(const RouteTarget &t) {
 
 } // namespace
 
-const RouteTarget *healthRoute() { return &kHealth; }
+const RouteTarget *healthRoute() {
+  return &kHealth;
+}
 
 Dispatcher::Dispatcher(modules::Host &host, const Router &router, DispatcherOptions opts)
     : host_(host), router_(router), opts_(opts) {}
 
-void Dispatcher::beginDrain() { draining_ = true; }
+void Dispatcher::beginDrain() {
+  draining_ = true;
+}
 
 bool Dispatcher::waitIdle(std::chrono::milliseconds bound) {
   std::unique_lock lock(mu_);
@@ -138,22 +162,24 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
   } catch (const db::DbError &e) {
     bool transient =
         e.kind() == db::DbError::Kind::Busy || e.kind() == db::DbError::Kind::Unavailable;
-    Poco::Logger::get("http").error(fmt::format("{} {} failed: {}", ex.method, ex.path, e.what()));
+    Poco::Logger::get("http").error(
+        fmt::format("{} {} failed: {}", printable(ex.method), printable(ex.path), e.what()));
     if (transient)
       setError(ex, 503, "Service temporarily unavailable, try again shortly");
     else
       setError(ex, 500, "Internal server error");
   } catch (const std::exception &e) {
-    Poco::Logger::get("http").error(fmt::format("{} {} failed: {}", ex.method, ex.path, e.what()));
+    Poco::Logger::get("http").error(
+        fmt::format("{} {} failed: {}", printable(ex.method), printable(ex.path), e.what()));
     setError(ex, 500, "Internal server error");
   } catch (...) {
     setError(ex, 500, "Internal server error");
   }
 
   try {
-    resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(ex.status),
-                            HTTPResponse::getReasonForStatus(
-                                static_cast<HTTPResponse::HTTPStatus>(ex.status)));
+    resp.setStatusAndReason(
+        static_cast<HTTPResponse::HTTPStatus>(ex.status),
+        HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(ex.status)));
     if (!ex.contentTypeSet)
       resp.setContentType(kJsonType);
     for (const auto &[name, value] : ex.headers)
@@ -184,7 +210,7 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
       // The path only: query strings can carry codes and ids.
       Poco::Logger::get("access").information(
           fmt::format("{} \"{} {}\" {} {}B {:.1f}ms", ex.clientIp.empty() ? "-" : ex.clientIp,
-                      ex.method, ex.path.empty() ? "-" : ex.path, ex.status,
+                      printable(ex.method), ex.path.empty() ? "-" : printable(ex.path), ex.status,
                       ex.responseBody.size(), static_cast<double>(us) / 1000.0));
     } catch (...) {
     }
@@ -206,15 +232,16 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool
     return setError(ex, 400, "Malformed request path");
   }
   ex.path = std::move(*decodedPath);
-  ex.rawQuery = rawQuery;
 
   Match match;
   std::vector<std::string> allowed;
   switch (router_.match(ex.method, rawPath, match, &allowed)) {
   case MatchResult::NoPath:
-    return setError(ex, 404, "No such endpoint: " + ex.method + " " + ex.path);
+    return setError(ex, 404,
+                    "No such endpoint: " + printable(ex.method) + " " + printable(ex.path));
   case MatchResult::WrongMethod: {
-    setError(ex, 405, "Method " + ex.method + " is not allowed on " + ex.path);
+    setError(ex, 405,
+             "Method " + printable(ex.method) + " is not allowed on " + printable(ex.path));
     std::string allow;
     for (const auto &m : allowed)
       allow += (allow.empty() ? "" : ", ") + m;
@@ -227,17 +254,21 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool
   const RouteTarget &target = *match.target;
   ex.params = std::move(match.params);
 
-  if (!rawQuery.empty()) {
-    ex.query = parseQuery(rawQuery);
-    if (!ex.query)
-      return setError(ex, 400, "Malformed query string");
-  }
+  ex.query = parseQuery(rawQuery); // empty for no query
+  if (!ex.query)
+    return setError(ex, 400, "Malformed query string");
 
   // Body. HTTP/1.1: no Content-Length and no chunking means no body (Poco
   // would otherwise read until the client closes; old clients send body-less
   // POSTs without Content-Length).
   int64_t limit = target.maxBodyBytes > 0 ? target.maxBodyBytes : opts_.maxBodyBytes;
   bool chunked = req.getChunkedTransferEncoding();
+  if (!chunked && req.has("Transfer-Encoding")) {
+    // Only "chunked" is understood; guessing the length of anything else
+    // would let its body be parsed as the next request (RFC 9112 §6.1).
+    keepAlive = false;
+    return setError(ex, 400, "Unsupported Transfer-Encoding");
+  }
   if (chunked || req.hasContentLength()) {
     if (!chunked && req.getContentLength64() > limit) {
       keepAlive = false; // the unread body makes the connection unusable

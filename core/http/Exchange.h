@@ -24,10 +24,8 @@ struct rdc_exchange {
   rdc::modules::Host *host = nullptr;
   const Poco::Net::HTTPServerRequest *request = nullptr;
   std::string method;
-  std::string path; // decoded
-  std::string_view rawQuery;
-  std::optional<rdc::http::QueryParams> query; // parsed on first use
-  bool queryMalformed = false;
+  std::string path;                            // decoded
+  std::optional<rdc::http::QueryParams> query; // parsed before routing to a handler
   rdc::http::PathParams params;
   std::string body;
   std::string clientIp;

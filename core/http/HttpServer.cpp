@@ -31,7 +31,8 @@ private:
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
   explicit Factory(Dispatcher &d) : d_(d) {}
-  Poco::Net::HTTPRequestHandler *createRequestHandler(const Poco::Net::HTTPServerRequest &) override {
+  Poco::Net::HTTPRequestHandler *
+  createRequestHandler(const Poco::Net::HTTPServerRequest &) override {
     return new Handler(d_);
   }
 
@@ -44,10 +45,9 @@ Poco::Net::Context::Ptr tlsContext(const ServerOptions &o) {
     if (!std::filesystem::is_regular_file(f))
       throw std::runtime_error("TLS file not found: " + f);
   Poco::Net::initializeSSL();
-  Poco::Net::Context::Ptr ctx =
-      new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, o.tlsPrivateKey, o.tlsCertificate,
-                             "", Poco::Net::Context::VERIFY_NONE, 9, false,
-                             "HIGH:!aNULL:!MD5:!RC4:!3DES");
+  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
+      Poco::Net::Context::TLS_SERVER_USE, o.tlsPrivateKey, o.tlsCertificate, "",
+      Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4:!3DES");
   ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                         Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
   return ctx;
@@ -60,9 +60,13 @@ HttpServer::HttpServer(Dispatcher &dispatcher, const ServerOptions &o) : dispatc
   tls_ = !o.tlsCertificate.empty() && !o.tlsPrivateKey.empty();
   std::unique_ptr<Poco::Net::ServerSocket> socket;
   if (tls_)
-    socket = std::make_unique<Poco::Net::SecureServerSocket>(addr, 1024, tlsContext(o));
+    socket = std::make_unique<Poco::Net::SecureServerSocket>(tlsContext(o));
   else
-    socket = std::make_unique<Poco::Net::ServerSocket>(addr, 1024);
+    socket = std::make_unique<Poco::Net::ServerSocket>();
+  // Poco's bind-in-constructor sets SO_REUSEPORT, which lets a second
+  // rdconsole on the same port start silently and take half the traffic.
+  socket->bind(addr, /*reuseAddress*/ true, /*reusePort*/ false);
+  socket->listen(1024);
   port_ = socket->address().port();
 
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
@@ -78,8 +82,8 @@ HttpServer::HttpServer(Dispatcher &dispatcher, const ServerOptions &o) : dispatc
   // Poco serves one connection per pool thread, so the pool's capacity must
   // match maxThreads; a 1 MiB stack (virtual until touched) keeps 512 threads cheap.
   pool_ = std::make_unique<Poco::ThreadPool>(2, o.maxThreads, 60, 1024 * 1024);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(dispatcher_), *pool_, *socket,
-                                                    params);
+  server_ =
+      std::make_unique<Poco::Net::HTTPServer>(new Factory(dispatcher_), *pool_, *socket, params);
 }
 
 HttpServer::~HttpServer() {
@@ -87,7 +91,9 @@ HttpServer::~HttpServer() {
     stop(std::chrono::milliseconds(0));
 }
 
-void HttpServer::start() { server_->start(); }
+void HttpServer::start() {
+  server_->start();
+}
 
 void HttpServer::stop(std::chrono::milliseconds drainBound) {
   if (stopped_)

@@ -8,6 +8,7 @@
 #include <Poco/String.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -59,12 +60,18 @@ template <class F> rdc_status guarded(F &&f) noexcept {
   }
 }
 
-rdc_str toStr(std::string_view s) { return rdc_str{s.data(), s.size()}; }
+rdc_str toStr(std::string_view s) {
+  return rdc_str{s.data(), s.size()};
+}
 
-bool hasCrLf(const char *s) { return std::strpbrk(s, "\r\n") != nullptr; }
+bool hasCrLf(const char *s) {
+  return std::strpbrk(s, "\r\n") != nullptr;
+}
 
 // ---- diagnostics -------------------------------------------------------------
-const char *lastError() { return tlsLastError.c_str(); }
+const char *lastError() {
+  return tlsLastError.c_str();
+}
 
 void log(rdc_module *m, int32_t level, const char *msg, size_t len) {
   if (!m || !msg)
@@ -177,10 +184,18 @@ rdc_status publish(rdc_module *m, const char *topic, const char *payload, size_t
 }
 
 // ---- request -----------------------------------------------------------------
-rdc_str reqMethod(rdc_exchange *ex) { return ex ? toStr(ex->method) : rdc_str{"", 0}; }
-rdc_str reqPath(rdc_exchange *ex) { return ex ? toStr(ex->path) : rdc_str{"", 0}; }
-rdc_str reqBody(rdc_exchange *ex) { return ex ? toStr(ex->body) : rdc_str{"", 0}; }
-rdc_str reqClientIp(rdc_exchange *ex) { return ex ? toStr(ex->clientIp) : rdc_str{"", 0}; }
+rdc_str reqMethod(rdc_exchange *ex) {
+  return ex ? toStr(ex->method) : rdc_str{"", 0};
+}
+rdc_str reqPath(rdc_exchange *ex) {
+  return ex ? toStr(ex->path) : rdc_str{"", 0};
+}
+rdc_str reqBody(rdc_exchange *ex) {
+  return ex ? toStr(ex->body) : rdc_str{"", 0};
+}
+rdc_str reqClientIp(rdc_exchange *ex) {
+  return ex ? toStr(ex->clientIp) : rdc_str{"", 0};
+}
 
 rdc_status reqParam(rdc_exchange *ex, const char *name, rdc_str *out) {
   if (!ex || !name || !out)
@@ -197,8 +212,8 @@ rdc_status reqQuery(rdc_exchange *ex, const char *name, rdc_str *out) {
   return guarded([&] {
     if (!ex || !name || !out)
       return fail(RDC_INVALID, "req_query: null argument");
-    if (!ex->query) // validated before the handler ran, so this parses
-      ex->query = http::parseQuery(ex->rawQuery).value_or(http::QueryParams{});
+    if (!ex->query) // parsed (and validated) before the handler ran
+      return fail(RDC_NOT_FOUND, std::string("no query parameter ") + name);
     for (const auto &[k, v] : *ex->query)
       if (k == name) {
         *out = toStr(v);
@@ -301,14 +316,18 @@ rdc_status dbAcquire(rdc_module *m, int64_t waitMs, rdc_db **out) {
   return guarded([&] {
     if (!m || !out)
       return fail(RDC_INVALID, "db_acquire: null argument");
-    auto lease = waitMs < 0 ? m->host->pool.acquire()
-                            : m->host->pool.acquire(std::chrono::milliseconds(waitMs));
+    constexpr int64_t kMaxWaitMs = 10 * 60 * 1000; // keeps now() + wait from overflowing
+    auto lease =
+        waitMs < 0 ? m->host->pool.acquire()
+                   : m->host->pool.acquire(std::chrono::milliseconds(std::min(waitMs, kMaxWaitMs)));
     *out = new rdc_db{std::move(lease)};
     return RDC_OK;
   });
 }
 
-void dbRelease(rdc_db *db) { delete db; }
+void dbRelease(rdc_db *db) {
+  delete db;
+}
 
 rdc_status dbBegin(rdc_db *db) {
   return guarded([&] {
@@ -389,7 +408,9 @@ rdc_status stmtReset(rdc_stmt *st) {
   return onStmt(st, [](db::Statement &s) { s.reset(); });
 }
 
-void stmtFinalize(rdc_stmt *st) { delete st; }
+void stmtFinalize(rdc_stmt *st) {
+  delete st;
+}
 
 bool validColumn(rdc_stmt *st, int32_t col) {
   try {
@@ -488,15 +509,18 @@ rdc_status userCheckPassword(rdc_exchange *ex, const char *name, size_t nameLen,
   });
 }
 
-std::string copyView(rdc_str s) { return s.ptr ? std::string(s.ptr, s.len) : std::string(); }
+std::string copyView(rdc_str s) {
+  return s.ptr ? std::string(s.ptr, s.len) : std::string();
+}
 
 rdc_status tokenIssue(rdc_exchange *ex, const rdc_token_request *req, rdc_str *out) {
   return guarded([&] {
     if (!ex || !req || !out ||
         req->struct_size < offsetof(rdc_token_request, lifetime_seconds) + sizeof(int64_t))
       return fail(RDC_INVALID, "token_issue: bad argument");
-    if (req->lifetime_seconds < 0)
-      return fail(RDC_INVALID, "token_issue: negative lifetime");
+    constexpr int64_t kMaxLifetime = INT64_C(10) * 366 * 86400; // ten years
+    if (req->lifetime_seconds < 0 || req->lifetime_seconds > kMaxLifetime)
+      return fail(RDC_INVALID, "token_issue: lifetime must be 0..10 years");
     auth::TokenBinding b;
     b.userId = req->user_id;
     b.deviceId = copyView(req->device_id);
@@ -608,7 +632,9 @@ const rdc_host_api kTable = {
 
 } // namespace
 
-const rdc_host_api *hostApi() { return &kTable; }
+const rdc_host_api *hostApi() {
+  return &kTable;
+}
 
 const char *stateName(ModuleState s) {
   switch (s) {

@@ -163,6 +163,10 @@ inline std::optional<std::string> optString(const nlohmann::json &obj, std::stri
   if (s.size() > maxBytes)
     throw HttpError(
         400, detail::fieldMessage(key, "is too long (max " + std::to_string(maxBytes) + " bytes)"));
+  // "\u0000" is valid JSON but no database (PostgreSQL TEXT) or C string
+  // can hold it: refuse it here rather than fail deeper as a 5xx.
+  if (s.find('\0') != std::string::npos)
+    throw HttpError(400, detail::fieldMessage(key, "must not contain NUL characters"));
   return s;
 }
 

@@ -54,10 +54,12 @@
  *   init, start and stop run serially on the main thread, in dependency
  *   order (stop in reverse). Registration calls (route_add, migration_add,
  *   subscribe) are accepted only during init. Route handlers and event
- *   callbacks run concurrently on the host's worker threads; every other
- *   host call is thread-safe. The host drains in-flight requests and queued
- *   events before it calls any module's stop. An rdc_db or rdc_stmt handle
- *   must be used by one thread at a time.
+ *   callbacks run concurrently on the host's worker threads; host calls are
+ *   thread-safe, except that one rdc_exchange, one rdc_db and one rdc_stmt
+ *   must each be used by one thread at a time. The host drains in-flight
+ *   requests and queued events before it calls any module's stop.
+ *   Finalize every rdc_stmt of an rdc_db before releasing that rdc_db: a
+ *   released connection belongs to another thread at once.
  */
 #ifndef RDCONSOLE_MODULE_H
 #define RDCONSOLE_MODULE_H
@@ -167,7 +169,7 @@ typedef struct rdc_token_request {
   rdc_str device_uuid;
   rdc_str device_os;
   rdc_str device_name;
-  int64_t lifetime_seconds; /* 0 = the server's auth.token_lifetime_seconds  */
+  int64_t lifetime_seconds; /* 0 = identity.token_lifetime_seconds         */
 } rdc_token_request;
 
 /* The facts behind a verified token. Views have request lifetime. */
@@ -209,9 +211,10 @@ typedef struct rdc_host_api {
   rdc_status (*subscribe)(rdc_module *m, const char *topic, rdc_event_fn fn,
                           void *user_data);
 
-  /* Events (any time after init) --------------------------------------------
+  /* Events (from start on) -------------------------------------------------
    * Asynchronous: the payload is copied and delivered in publish order on the
-   * host's event thread. Topics are "<module>.<event>". */
+   * host's event thread. Topics are "<module>.<event>". RDC_BUSY when the
+   * queue is full or the server is shutting down (the event is dropped). */
   rdc_status (*publish)(rdc_module *m, const char *topic, const char *payload,
                         size_t len);
 
@@ -304,7 +307,7 @@ typedef struct rdc_module_descriptor {
   uint32_t struct_size;
   uint32_t abi_major; /* RDC_ABI_MAJOR the module was built against          */
   uint32_t abi_minor; /* RDC_ABI_MINOR the module was built against          */
-  const char *name;   /* [a-z0-9-]{1,32}; unique                             */
+  const char *name;   /* [a-z0-9_-]{1,32}; unique                            */
   const char *version;
   const char *description;
   /* NULL-terminated list of module names that must start first, or NULL. */

@@ -34,9 +34,8 @@ TEST_CASE("events reach subscribers of their topic, in publish order, and drain 
 TEST_CASE("a throwing subscriber does not stop delivery to the next one") {
   EventBus bus;
   std::atomic<int> calls{0};
-  bus.subscribe("t", [](const std::string &, const std::string &) {
-    throw std::runtime_error("boom");
-  });
+  bus.subscribe("t",
+                [](const std::string &, const std::string &) { throw std::runtime_error("boom"); });
   bus.subscribe("t", [&](const std::string &, const std::string &) { ++calls; });
   bus.start();
   bus.publish("t", "a");
@@ -49,9 +48,7 @@ TEST_CASE("a full queue refuses instead of growing without bound") {
   EventBus bus(2);
   std::mutex gate;
   gate.lock(); // the subscriber blocks until we let it go
-  bus.subscribe("t", [&](const std::string &, const std::string &) {
-    std::lock_guard lock(gate);
-  });
+  bus.subscribe("t", [&](const std::string &, const std::string &) { std::lock_guard lock(gate); });
   bus.start();
   int accepted = 0;
   for (int i = 0; i < 10; ++i)
@@ -61,4 +58,14 @@ TEST_CASE("a full queue refuses instead of growing without bound") {
   // One may be in delivery, two queued: never all ten.
   CHECK(accepted >= 2);
   CHECK(accepted <= 3);
+}
+
+TEST_CASE("events published before start() are delivered once the bus runs") {
+  EventBus bus;
+  std::atomic<int> calls{0};
+  bus.subscribe("t", [&](const std::string &, const std::string &) { ++calls; });
+  CHECK(bus.publish("t", "early"));
+  bus.start();
+  bus.drainAndStop();
+  CHECK(calls == 1);
 }

@@ -86,7 +86,10 @@ void TestServer::launch() {
   fs::path portFile = dir() / "port";
   fs::remove(portFile);
   auto argv = globalOptions();
-  argv.insert(argv.end(), {"--port", "0", "--set", "http.port_file=" + portFile.string()});
+  // Before the test's own --set options (they come last in globalOptions()),
+  // so a test can still choose the port.
+  auto where = argv.end() - static_cast<std::ptrdiff_t>(2 * options_.sets.size());
+  argv.insert(where, {"--port", "0", "--set", "http.port_file=" + portFile.string()});
   process_ = std::make_unique<Process>(argv, "", logPath(), logPath());
   port_ = 0;
 }
