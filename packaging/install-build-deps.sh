@@ -17,6 +17,8 @@ packages=(
   clang libclang-rt-14-dev
   # Used by tests and the benchmark: TLS certificates, HTTP client, load generator
   openssl curl wrk
+  # sqlite3 CLI: integration tests read the server's SQLite database from outside
+  sqlite3
   # nm (the ABI test checks a module's exported symbols)
   binutils
   # Packaging (cpack -G DEB / -G RPM): dpkg-shlibdeps, file, rpmbuild

@@ -46,6 +46,7 @@ const std::pair<const char *, const char *> kDefaults[] = {
     {"identity.argon2_iterations", "2"},
     {"identity.argon2_parallelism", "1"},
     {"identity.bootstrap_admin", "admin"},
+    {"identity.purge_interval_seconds", "3600"},
 };
 
 // Poco searches layers in ascending priority order.

@@ -1,6 +1,7 @@
 #include "app/ServerApp.h"
 
 #include "app/Bootstrap.h"
+#include "app/Housekeeping.h"
 #include "app/Runtime.h"
 #include "events/EventBus.h"
 #include "http/Dispatcher.h"
@@ -80,6 +81,8 @@ int ServerApp::serve() {
   dispatchOpts.accessLog = cfg_.getBool("http.access_log");
   auto drainBound = std::chrono::milliseconds(cfg_.getInt("http.drain_timeout_ms", 0, 3600000));
   std::string portFile = cfg_.getString("http.port_file");
+  auto purgeEvery =
+      std::chrono::seconds(cfg_.getInt("identity.purge_interval_seconds", 0, 30LL * 86400));
   modules::LoaderOptions loaderOpts;
   loaderOpts.dir = cfg_.modulesDir(exeDir_);
   loaderOpts.disabled = cfg_.getList("modules.disabled");
@@ -90,6 +93,7 @@ int ServerApp::serve() {
   Runtime rt(cfg_);
   serverLog().information("data directory: " + rt.dataDir.string());
   ensureInitialAdmin(rt);
+  Housekeeping housekeeping(*rt.tokens, purgeEvery);
 
   events::EventBus bus;
   modules::Host host{cfg_, *rt.pool, *rt.users, *rt.tokens, bus};
