@@ -50,6 +50,14 @@ int main(int argc, char **argv) {
   }
   if (cl.help) {
     std::cout << usageText();
+    // The commands of the installed modules, when the configuration loads.
+    try {
+      Config cfg = Config::load(cl.sources);
+      setupLogging(cfg, true);
+      printModuleCommands(cfg, exeDir(), std::cout);
+    } catch (const std::exception &e) {
+      std::cout << "\nModule commands: cannot list them (" << e.what() << ")\n";
+    }
     return 0;
   }
   if (cl.version) {

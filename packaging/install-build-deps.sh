@@ -8,7 +8,7 @@ packages=(
   # Compilers and build tools
   build-essential cmake ninja-build pkg-config
   # Libraries the server links (headers + shared objects)
-  libpoco-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libfmt-dev libargon2-dev libssl-dev
+  libpoco-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libfmt-dev libargon2-dev libssl-dev zlib1g-dev
   # PostgreSQL server: tests/pg/start.sh runs a throwaway one for the tests
   postgresql
   # Unit-test framework

@@ -1,5 +1,6 @@
 #include "app/Cli.h"
 
+#include "app/CliVerbs.h"
 #include "app/DbCopy.h"
 #include "app/Runtime.h"
 #include "modules/ModuleLoader.h"
@@ -13,7 +14,25 @@
 #include <unistd.h>
 
 namespace rdc::app {
+
+namespace cli {
+std::string formatTime(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
+  return buf;
+}
+
+const char *statusName(int32_t s) {
+  return s == 1 ? "active" : s == 0 ? "disabled" : "unverified";
+}
+} // namespace cli
+
 namespace {
+using cli::formatTime;
+using cli::statusName;
 
 // The first line of stdin; no echo when stdin is a terminal.
 std::string readPassword() {
@@ -37,19 +56,6 @@ std::string readPassword() {
   if (!line.empty() && line.back() == '\r')
     line.pop_back();
   return line;
-}
-
-std::string formatTime(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
-}
-
-const char *statusName(int32_t s) {
-  return s == 1 ? "active" : s == 0 ? "disabled" : "unverified";
 }
 
 int userVerb(const std::vector<std::string> &v, const Config &cfg) {
@@ -156,7 +162,10 @@ int runVerb(const CommandLine &cl, const Config &cfg, const std::filesystem::pat
       return modulesVerb(cl.verb, cfg, exeDir);
     if (cl.verb[0] == "db")
       return dbVerb(cl.verb, cfg, exeDir);
-    throw UsageError("unknown verb '" + cl.verb[0] + "'");
+    if (cl.verb[0] == "group")
+      return cli::groupVerb(cl.verb, cfg);
+    // Anything else may be a command that a module adds (ABI 1.1).
+    return cli::moduleCommand(cl.verb, cfg, exeDir);
   } catch (const UsageError &e) {
     std::cerr << "rdconsole: " << e.what() << "\n";
     return 2;

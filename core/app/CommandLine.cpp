@@ -72,8 +72,8 @@ CommandLine parseCommandLine(int argc, const char *const *argv) {
              startsWith(a, "/displayName") || startsWith(a, "/description") ||
              startsWith(a, "/startup"))
       cl.passthrough.push_back(a);
-    else if (a == "user" || a == "modules" || a == "db")
-      cl.verb.push_back(a);
+    else if (!a.empty() && a[0] != '-' && a[0] != '/')
+      cl.verb.push_back(a); // a core verb or a module command (app/Cli.cpp decides)
     else
       throw UsageError("unknown argument '" + a + "' (see rdconsole --help)");
   }
@@ -103,10 +103,19 @@ Verbs:
   user disable NAME      block logins and revoke every token of the user
   user enable NAME       allow logins again
   user list              list users
+  group add NAME         create a user group (1-64 characters; names ignore case)
+  group list             list groups with their member counts
+  group delete NAME      delete a group (its members stay; only the membership goes)
+  group add-member GROUP USER      put a user into a group
+  group remove-member GROUP USER   take a user out of a group
+  group members GROUP    list the members of a group
   modules                list the modules found, their version, ABI and state
   db copy-to-postgresql  copy every row of the SQLite database (db.sqlite.path, or
                          <data_dir>/rdconsole.db) into the empty PostgreSQL database of
                          db.postgresql.url, after migrating it with the core and modules.dir
+  help                   this text, with the commands the installed modules add
+  VERB ...               a module's command (listed below when modules add any); it runs
+                         with the database migrated, without starting the server
 
 Environment: RDCONSOLE_<KEY> overrides a key, '.' written as '__'
   (RDCONSOLE_HTTP__PORT=8080 sets http.port).

@@ -27,6 +27,7 @@ const std::pair<const char *, const char *> kDefaults[] = {
     {"http.keep_alive_timeout_ms", "5000"},
     {"http.max_keep_alive_requests", "1000"},
     {"http.access_log", "true"},
+    {"http.gzip_min_bytes", "2048"},
     {"http.drain_timeout_ms", "10000"},
     {"http.tls.certificate", ""},
     {"http.tls.private_key", ""},

@@ -493,8 +493,9 @@ void copyToPostgresql(const Config &cfg, const std::filesystem::path &exeDir, st
   auth::PasswordHasher hasher;
   auth::UserStore users(*target, hasher);
   auth::TokenService tokens(*target, users, std::chrono::hours(24), std::chrono::seconds(0));
+  auth::GroupStore groups(*target);
   events::EventBus bus;
-  modules::Host host{cfg, *target, users, tokens, bus};
+  modules::Host host{cfg, *target, users, tokens, bus, groups};
   modules::LoaderOptions opts;
   opts.dir = cfg.modulesDir(exeDir);
   opts.disabled = cfg.getList("modules.disabled");

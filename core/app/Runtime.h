@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/Groups.h"
 #include "auth/Passwords.h"
 #include "auth/Tokens.h"
 #include "auth/Users.h"
@@ -26,6 +27,7 @@ public:
   auth::PasswordHasher hasher;
   std::unique_ptr<auth::UserStore> users;
   std::unique_ptr<auth::TokenService> tokens;
+  std::unique_ptr<auth::GroupStore> groups;
 };
 
 // How the server opens its database, for verbs that open one themselves

@@ -79,6 +79,7 @@ int ServerApp::serve() {
   http::DispatcherOptions dispatchOpts;
   dispatchOpts.maxBodyBytes = cfg_.getInt("http.max_body_bytes", 1, INT64_C(1) << 40);
   dispatchOpts.accessLog = cfg_.getBool("http.access_log");
+  dispatchOpts.gzipMinBytes = cfg_.getInt("http.gzip_min_bytes", 0, INT64_C(1) << 40);
   auto drainBound = std::chrono::milliseconds(cfg_.getInt("http.drain_timeout_ms", 0, 3600000));
   std::string portFile = cfg_.getString("http.port_file");
   auto purgeEvery =
@@ -96,7 +97,7 @@ int ServerApp::serve() {
   Housekeeping housekeeping(*rt.tokens, purgeEvery);
 
   events::EventBus bus;
-  modules::Host host{cfg_, *rt.pool, *rt.users, *rt.tokens, bus};
+  modules::Host host{cfg_, *rt.pool, *rt.users, *rt.tokens, bus, *rt.groups};
   http::Router router;
   std::vector<const http::RouteTarget *> coreRoutes{http::healthRoute()};
   for (const auto *r : coreRoutes)

@@ -38,6 +38,26 @@ CREATE TABLE core_tokens (
 CREATE INDEX core_tokens_user_id ON core_tokens(user_id);
 CREATE INDEX core_tokens_expires_at ON core_tokens(expires_at);
 )sql"},
+      // User groups (rdconsole group ...; modules read them through ABI 1.1).
+      // name_key is the ASCII-lower-cased name: lookups ignore case.
+      // AUTOINCREMENT: a deleted group's id is never handed out again, so
+      // grants that modules keep by group id (address-book rules) can never
+      // pass to a group created later.
+      {2, R"sql(
+CREATE TABLE core_user_groups (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  note TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE core_user_group_members (
+  group_id INTEGER NOT NULL REFERENCES core_user_groups(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES core_users(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX core_user_group_members_user_id ON core_user_group_members(user_id);
+)sql"},
   };
   return migrations;
 }

@@ -1,5 +1,6 @@
 #include "http/Dispatcher.h"
 
+#include "http/Compression.h"
 #include "http/Exchange.h"
 #include "http/Query.h"
 
@@ -177,6 +178,13 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
   }
 
   try {
+    maybeCompress(req, ex);
+  } catch (const std::exception &e) {
+    // Compression is an optimisation: send the reply as it is.
+    Poco::Logger::get("http").warning(std::string("could not compress a reply: ") + e.what());
+  }
+
+  try {
     resp.setStatusAndReason(
         static_cast<HTTPResponse::HTTPStatus>(ex.status),
         HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(ex.status)));
@@ -221,6 +229,37 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
     --inflight_;
   }
   idle_.notify_all();
+}
+
+void Dispatcher::maybeCompress(const Poco::Net::HTTPServerRequest &req, rdc_exchange &ex) const {
+  // Empty bodies never qualify (gzipMinBytes 0 means off): an empty 200
+  // stays an empty 200, as clients of the address book expect.
+  if (opts_.gzipMinBytes <= 0 || ex.responseBody.empty() ||
+      static_cast<int64_t>(ex.responseBody.size()) < opts_.gzipMinBytes || ex.status == 204 ||
+      ex.status == 304)
+    return;
+  std::pair<std::string, std::string> *vary = nullptr;
+  for (auto &h : ex.headers) {
+    if (Poco::icompare(h.first, "Content-Encoding") == 0)
+      return; // the handler chose an encoding itself
+    if (Poco::icompare(h.first, "Vary") == 0)
+      vary = &h;
+  }
+  // The reply depends on Accept-Encoding whether or not this client gets
+  // gzip: caches must not hand a compressed copy to a client without it.
+  if (!vary)
+    ex.headers.emplace_back("Vary", "Accept-Encoding");
+  else if (Poco::toLower(vary->second).find("accept-encoding") == std::string::npos)
+    vary->second += ", Accept-Encoding";
+
+  std::string accepted;
+  for (const auto &[name, value] : req)
+    if (Poco::icompare(name, "Accept-Encoding") == 0)
+      accepted += (accepted.empty() ? "" : ",") + value;
+  if (!acceptsGzip(accepted))
+    return;
+  ex.responseBody = gzipCompress(ex.responseBody);
+  ex.headers.emplace_back("Content-Encoding", "gzip");
 }
 
 void Dispatcher::serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool &keepAlive) {

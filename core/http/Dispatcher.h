@@ -1,6 +1,6 @@
 // The one request handler behind the Poco server: drain gate, routing,
 // body limits, bearer authentication, the module call, the JSON error
-// envelope and the access log. It never lets an exception reach Poco.
+// envelope, gzip of large replies and the access log. It never lets an exception reach Poco.
 #pragma once
 
 #include "http/RouteTarget.h"
@@ -21,6 +21,9 @@ namespace rdc::http {
 struct DispatcherOptions {
   int64_t maxBodyBytes = 1048576;
   bool accessLog = true;
+  // Replies of at least this many bytes are gzip-compressed for clients that
+  // accept it (http.gzip_min_bytes); 0 = never.
+  int64_t gzipMinBytes = 2048;
 };
 
 class Dispatcher {
@@ -35,6 +38,7 @@ public:
 
 private:
   void serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool &keepAlive);
+  void maybeCompress(const Poco::Net::HTTPServerRequest &req, rdc_exchange &ex) const;
   modules::Host &host_;
   const Router &router_;
   DispatcherOptions opts_;

@@ -3,12 +3,14 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/Groups.h"
 #include "auth/Tokens.h"
 #include "auth/Users.h"
 #include "db/Database.h"
 #include "db/Migrations.h"
 #include "events/EventBus.h"
 #include "http/RouteTarget.h"
+#include "modules/Commands.h"
 #include "rdconsole/module.h"
 
 #include <chrono>
@@ -30,7 +32,13 @@ struct Host {
   auth::UserStore &users;
   auth::TokenService &tokens;
   events::EventBus &events;
+  auth::GroupStore &groups;
 };
+
+// The host that identity calls without an exchange (ABI 1.1, ex == NULL)
+// use: the one of the live ModuleLoader (one per process).
+void setCurrentHost(Host *host);
+Host *currentHost();
 
 enum class ModuleState { Found, Disabled, Rejected, Initializing, Initialized, Started, Stopped };
 const char *stateName(ModuleState s);
@@ -63,6 +71,10 @@ struct rdc_module {
   std::vector<std::unique_ptr<rdc::http::RouteTarget>> routes;
   std::vector<rdc::db::Migration> migrations;
   std::vector<rdc::modules::Subscription> subscriptions;
+  std::vector<rdc::modules::Command> commands;
+  // Set by command_add when a name collides with a core verb: the module is
+  // skipped even if its init ignores the refusal.
+  std::string commandConflict;
   std::string lastErrorLogged; // reported as the reason when init fails
 
   // Config values handed out stay valid until stop (std::map nodes are stable).

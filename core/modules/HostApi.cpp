@@ -3,6 +3,7 @@
 #include "http/Exchange.h"
 #include "http/Router.h"
 #include "modules/Host.h"
+#include "modules/HostCalls.h"
 
 #include <Poco/Logger.h>
 #include <Poco/String.h>
@@ -22,9 +23,15 @@ struct rdc_stmt {
 };
 
 namespace rdc::modules {
-namespace {
 
+namespace calls {
+namespace {
 thread_local std::string tlsLastError;
+} // namespace
+
+const char *lastErrorText() {
+  return tlsLastError.c_str();
+}
 
 rdc_status fail(rdc_status code, std::string msg) {
   tlsLastError = std::move(msg);
@@ -46,23 +53,25 @@ rdc_status fromDbError(const db::DbError &e) {
   return fail(RDC_ERROR, e.what());
 }
 
-template <class F> rdc_status guarded(F &&f) noexcept {
-  try {
-    return f();
-  } catch (const db::DbError &e) {
-    return fromDbError(e);
-  } catch (const std::invalid_argument &e) {
-    return fail(RDC_INVALID, e.what());
-  } catch (const std::exception &e) {
-    return fail(RDC_ERROR, e.what());
-  } catch (...) {
-    return fail(RDC_ERROR, "unknown failure");
-  }
+void fillUser(const auth::User &u, rdc_user *out) {
+  out->id = u.id;
+  out->name = toStr(u.name);
+  out->display_name = toStr(u.displayName);
+  out->email = toStr(u.email);
+  out->note = toStr(u.note);
+  out->avatar = toStr(u.avatar);
+  out->status = u.status;
+  out->is_admin = u.isAdmin ? 1 : 0;
 }
 
-rdc_str toStr(std::string_view s) {
-  return rdc_str{s.data(), s.size()};
+bool userStructOk(const rdc_user *out) {
+  return out && out->struct_size >= offsetof(rdc_user, is_admin) + sizeof(int32_t);
 }
+
+} // namespace calls
+
+namespace {
+using namespace calls;
 
 bool hasCrLf(const char *s) {
   return std::strpbrk(s, "\r\n") != nullptr;
@@ -70,7 +79,7 @@ bool hasCrLf(const char *s) {
 
 // ---- diagnostics -------------------------------------------------------------
 const char *lastError() {
-  return tlsLastError.c_str();
+  return lastErrorText();
 }
 
 void log(rdc_module *m, int32_t level, const char *msg, size_t len) {
@@ -233,21 +242,6 @@ rdc_status reqHeader(rdc_exchange *ex, const char *name, rdc_str *out) {
     *out = toStr(it->second);
     return RDC_OK;
   });
-}
-
-void fillUser(const auth::User &u, rdc_user *out) {
-  out->id = u.id;
-  out->name = toStr(u.name);
-  out->display_name = toStr(u.displayName);
-  out->email = toStr(u.email);
-  out->note = toStr(u.note);
-  out->avatar = toStr(u.avatar);
-  out->status = u.status;
-  out->is_admin = u.isAdmin ? 1 : 0;
-}
-
-bool userStructOk(const rdc_user *out) {
-  return out && out->struct_size >= offsetof(rdc_user, is_admin) + sizeof(int32_t);
 }
 
 rdc_status reqUser(rdc_exchange *ex, rdc_user *out) {
@@ -483,18 +477,6 @@ int64_t stmtChanges(rdc_stmt *st) {
 }
 
 // ---- identity ----------------------------------------------------------------
-rdc_status userFind(rdc_exchange *ex, const char *name, size_t len, rdc_user *out) {
-  return guarded([&] {
-    if (!ex || !name || !userStructOk(out))
-      return fail(RDC_INVALID, "user_find: bad argument");
-    auto u = ex->host->users.findByName(std::string_view(name, len));
-    if (!u)
-      return fail(RDC_NOT_FOUND, "no such user");
-    fillUser(ex->users.emplace_back(std::move(*u)), out);
-    return RDC_OK;
-  });
-}
-
 rdc_status userCheckPassword(rdc_exchange *ex, const char *name, size_t nameLen,
                              const char *password, size_t passwordLen, rdc_user *out) {
   return guarded([&] {
@@ -628,6 +610,14 @@ const rdc_host_api kTable = {
     &tokenRevoke,
     &randomBytes,
     &nowMs,
+    // ABI 1.1
+    &userGet,
+    &groupFind,
+    &groupGet,
+    &userGroupIds,
+    &configGetFrom,
+    &commandAdd,
+    &cmdWrite,
 };
 
 } // namespace

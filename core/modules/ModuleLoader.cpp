@@ -43,11 +43,18 @@ bool isModuleFile(const std::filesystem::path &p) {
 
 } // namespace
 
-ModuleLoader::ModuleLoader(Host *host, LoaderOptions opts) : host_(host), opts_(std::move(opts)) {}
+ModuleLoader::ModuleLoader(Host *host, LoaderOptions opts) : host_(host), opts_(std::move(opts)) {
+  if (host_)
+    setCurrentHost(host_);
+}
 
 // Modules are load-once: handles of modules whose code ran stay open until
-// the process exits (their static data may still be referenced).
-ModuleLoader::~ModuleLoader() = default;
+// the process exits (their static data may still be referenced). No module
+// code runs after this: identity calls without an exchange find no host.
+ModuleLoader::~ModuleLoader() {
+  if (host_ && currentHost() == host_)
+    setCurrentHost(nullptr);
+}
 
 void ModuleLoader::skip(rdc_module &m, const std::string &why) {
   m.state = ModuleState::Rejected;
@@ -55,6 +62,7 @@ void ModuleLoader::skip(rdc_module &m, const std::string &why) {
   m.routes.clear();
   m.migrations.clear();
   m.subscriptions.clear();
+  m.commands.clear();
   logger().error(displayName(m) + " skipped: " + why);
 }
 
@@ -208,7 +216,48 @@ void ModuleLoader::initOne(rdc_module &m) {
                                                           : m.lastErrorLogged));
     return;
   }
+  // A command that could never be reached is a broken module, as a route
+  // conflict is, even when its init ignored command_add's refusal.
+  std::string conflict = m.commandConflict.empty() ? commandConflict(m) : m.commandConflict;
+  if (!conflict.empty()) {
+    skip(m, "init failed: " + conflict);
+    return;
+  }
   m.state = ModuleState::Initialized;
+}
+
+std::string ModuleLoader::commandConflict(const rdc_module &m) const {
+  for (const auto &c : m.commands) {
+    const rdc_module *owner = nullptr;
+    if (findCommand(c.name, &owner) && owner != &m)
+      return "command '" + c.name + "' was already added by module '" + owner->name + "'";
+  }
+  return {};
+}
+
+const Command *ModuleLoader::findCommand(std::string_view name, const rdc_module **owner) const {
+  for (const auto &m : modules_) {
+    if (m->state != ModuleState::Initialized && m->state != ModuleState::Started)
+      continue;
+    for (const auto &c : m->commands)
+      if (c.name == name) {
+        if (owner)
+          *owner = m.get();
+        return &c;
+      }
+  }
+  return nullptr;
+}
+
+std::vector<std::pair<const rdc_module *, const Command *>> ModuleLoader::commands() const {
+  std::vector<std::pair<const rdc_module *, const Command *>> out;
+  for (const auto &m : modules_)
+    if (m->state == ModuleState::Initialized || m->state == ModuleState::Started)
+      for (const auto &c : m->commands)
+        out.emplace_back(m.get(), &c);
+  std::sort(out.begin(), out.end(),
+            [](const auto &a, const auto &b) { return a.second->name < b.second->name; });
+  return out;
 }
 
 void ModuleLoader::migrateOne(rdc_module &m) {
@@ -324,10 +373,25 @@ void ModuleLoader::loadAll(http::Router &router,
 }
 
 void ModuleLoader::prepareSchemas() {
+  initAll();
+  migrateAll();
+}
+
+void ModuleLoader::initAll() {
   discover();
-  // A dependency counts once its own schema is in place: it is never started.
-  for (rdc_module *m : dependencyOrder())
-    initAndMigrate(*m, ModuleState::Initialized);
+  // A dependency counts once it is initialized (later: once its schema is in
+  // place): it is never started.
+  prepareOrder_ = dependencyOrder();
+  for (rdc_module *m : prepareOrder_)
+    if (m->state == ModuleState::Found && dependenciesReady(*m, ModuleState::Initialized))
+      initOne(*m);
+}
+
+void ModuleLoader::migrateAll() {
+  for (rdc_module *m : prepareOrder_)
+    if (m->state == ModuleState::Initialized && dependenciesReady(*m, ModuleState::Initialized))
+      migrateOne(*m);
+  prepareOrder_.clear();
 }
 
 void ModuleLoader::stopAll() {

@@ -13,6 +13,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rdc::modules {
@@ -47,8 +49,20 @@ public:
   // order: brings a database's schema to what these modules expect without
   // running them (db copy-to-postgresql). Skips failing modules as loadAll
   // does; modules.required is not checked. Do not call loadAll afterwards.
+  // Same as initAll() followed by migrateAll().
   void prepareSchemas();
-  // Calls stop() of started modules in reverse start order.
+  // The two halves of prepareSchemas, for module commands: init every valid
+  // module (so their commands are known) without touching the database,
+  // then — only when a command will run — apply their migrations.
+  void initAll();
+  void migrateAll();
+  // The command `name` of an initialized (or started) module, with its
+  // module; nullptr when no module added it.
+  const Command *findCommand(std::string_view name, const rdc_module **owner = nullptr) const;
+  // Every command of initialized (or started) modules, sorted by name.
+  std::vector<std::pair<const rdc_module *, const Command *>> commands() const;
+  // Calls stop() of started modules in reverse start order (never the stop()
+  // of a module that was not started).
   void stopAll();
 
   const std::vector<std::unique_ptr<rdc_module>> &modules() const { return modules_; }
@@ -62,6 +76,8 @@ private:
   // a dependency has not reached `dependenciesReached` or a step failed.
   bool initAndMigrate(rdc_module &m, ModuleState dependenciesReached);
   void initOne(rdc_module &m);
+  // "" or why `m`'s commands cannot be added (taken by another module).
+  std::string commandConflict(const rdc_module &m) const;
   void migrateOne(rdc_module &m);
   void startOne(rdc_module &m, http::Router &router);
   std::string routeConflict(const rdc_module &m) const;
@@ -70,6 +86,7 @@ private:
   LoaderOptions opts_;
   std::vector<std::unique_ptr<rdc_module>> modules_; // dependency order after loadAll
   std::vector<rdc_module *> started_;
+  std::vector<rdc_module *> prepareOrder_; // between initAll and migrateAll
   std::vector<const http::RouteTarget *> liveRoutes_;
   bool discovered_ = false;
 };

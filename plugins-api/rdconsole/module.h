@@ -8,6 +8,11 @@
  *
  * ---------------------------------------------------------------------------
  * BUMP LOG (newest first). Major = incompatible; minor = appended members.
+ *   1.1  2026-11-22  User groups (group_find, group_get, user_group_ids),
+ *                    user_get by id, identity calls usable outside a request
+ *                    (ex == NULL), config_get_from (a dependency's keys),
+ *                    operator commands (command_add, cmd_write): modules
+ *                    add `rdconsole <verb> ...` sub-commands.
  *   1.0  2026-11-22  First stable ABI: descriptor + rdc_module_entry_v1,
  *                    host table with routes, request/response, db, migrations,
  *                    config, logging, tokens/users, events, random bytes.
@@ -53,7 +58,7 @@
  * THREADS
  *   init, start and stop run serially on the main thread, in dependency
  *   order (stop in reverse). Registration calls (route_add, migration_add,
- *   subscribe) are accepted only during init. Route handlers and event
+ *   subscribe, command_add) are accepted only during init. Route handlers and event
  *   callbacks run concurrently on the host's worker threads; host calls are
  *   thread-safe, except that one rdc_exchange, one rdc_db and one rdc_stmt
  *   must each be used by one thread at a time. The host drains in-flight
@@ -72,7 +77,7 @@ extern "C" {
 #endif
 
 #define RDC_ABI_MAJOR 1
-#define RDC_ABI_MINOR 0
+#define RDC_ABI_MINOR 1
 
 /* ---- exporting the entry symbol ------------------------------------------ */
 #if defined(_WIN32)
@@ -106,6 +111,7 @@ typedef struct rdc_module rdc_module;     /* one loaded module                 *
 typedef struct rdc_exchange rdc_exchange; /* one HTTP request + its response   */
 typedef struct rdc_db rdc_db;             /* one leased database connection    */
 typedef struct rdc_stmt rdc_stmt;         /* one prepared statement            */
+typedef struct rdc_command_ctx rdc_command_ctx; /* one CLI invocation (1.1)   */
 
 /* Route authentication levels (int32_t fields, not an enum type). */
 #define RDC_AUTH_NONE 0  /* anyone                                            */
@@ -183,6 +189,23 @@ typedef struct rdc_token_info {
 
 typedef void (*rdc_event_fn)(const char *topic, rdc_str payload,
                              void *user_data);
+
+/* An operator command (ABI 1.1): `rdconsole <name> <args...>`. argv[0] is the
+ * name itself; argv[argc] is NULL. Returns the process exit code (0 success,
+ * 1 failure, 2 usage error). Runs on the main thread of a CLI process, after
+ * every module's init and migrations but WITHOUT start(): no routes serve,
+ * no background work runs. Write output with cmd_write, never to stdout
+ * directly (the host may capture it). */
+typedef int32_t (*rdc_command_fn)(rdc_command_ctx *ctx, int32_t argc,
+                                  const char *const *argv, void *user_data);
+
+typedef struct rdc_command {
+  uint32_t struct_size;
+  const char *name;    /* [a-z][a-z0-9-]{0,31}; not a core verb, unique     */
+  const char *summary; /* one line, shown by `rdconsole help`               */
+  rdc_command_fn fn;
+  void *user_data;
+} rdc_command;
 
 /* ---- the host table --------------------------------------------------------- */
 typedef struct rdc_host_api {
@@ -295,6 +318,39 @@ typedef struct rdc_host_api {
   /* Utilities ----------------------------------------------------------------------- */
   rdc_status (*random_bytes)(void *buf, size_t len); /* CSPRNG             */
   int64_t (*now_ms)(void); /* wall clock, Unix epoch milliseconds           */
+
+  /* ---- ABI 1.1 ----------------------------------------------------------------
+   * Identity outside a request: user_find, user_get and group_get accept
+   * ex == NULL (in commands, event callbacks, background work); their out
+   * views then live until the next identity call on the same thread. */
+  /* The user with this id (any status). RDC_NOT_FOUND when there is none. */
+  rdc_status (*user_get)(rdc_exchange *ex, int64_t id, rdc_user *out);
+  /* User groups live in the core (rdconsole group ...). Names are matched
+   * case-insensitively. */
+  rdc_status (*group_find)(rdc_module *m, const char *name, size_t len,
+                           int64_t *out_id);
+  /* The group's name; view lifetime as user_get with ex == NULL. */
+  rdc_status (*group_get)(rdc_module *m, int64_t id, rdc_str *out_name);
+  /* The ids of the groups `user_id` belongs to, ascending. Writes at most
+   * `cap` ids to `out` (may be NULL when cap is 0) and the total number to
+   * *count (call again with a larger buffer when *count > cap). An unknown
+   * user belongs to no group: RDC_OK with *count 0. */
+  rdc_status (*user_group_ids)(rdc_module *m, int64_t user_id, int64_t *out,
+                               uint32_t cap, uint32_t *count);
+  /* As config_get, for "<module>.<key>" of a module that `m` lists among its
+   * dependencies (RDC_DENIED for any other module). Module lifetime. */
+  rdc_status (*config_get_from)(rdc_module *m, const char *module,
+                                const char *key, rdc_str *out);
+  /* Registration (init only; RDC_STATE later): adds `rdconsole <cmd->name>
+   * ...`. RDC_INVALID for a malformed name; RDC_CONFLICT for a core verb
+   * (user, group, modules, db, help, version) or a name this module already
+   * added. A core verb, or a name another module added first, also skips the
+   * module after its init, whatever init returned. */
+  rdc_status (*command_add)(rdc_module *m, const rdc_command *cmd);
+  /* Writes command output; `stream` 1 = stdout, 2 = stderr (else
+   * RDC_INVALID). The bytes are copied. */
+  rdc_status (*cmd_write)(rdc_command_ctx *ctx, int32_t stream,
+                          const char *p, size_t len);
 } rdc_host_api;
 
 /* True when the host table `api` has member `member` (for newer members). */

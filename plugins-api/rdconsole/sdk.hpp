@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace rdc {
 
@@ -426,6 +427,126 @@ inline void revokeToken(Exchange &ex, std::string_view t) {
   rdc_status s = api().token_revoke(ex.raw(), t.data(), t.size());
   if (s != RDC_NOT_FOUND)
     check(s, "token revoke");
+}
+
+// ---- identity outside a request, user groups (ABI 1.1) ------------------------------
+// The user with this id; nullopt when there is none. `ex` may be null.
+inline std::optional<User> getUser(int64_t id, Exchange *ex = nullptr) {
+  rdc_user u = emptyUser();
+  rdc_status s = api().user_get(ex ? ex->raw() : nullptr, id, &u);
+  if (s == RDC_NOT_FOUND)
+    return std::nullopt;
+  check(s, "user lookup");
+  return toUser(u);
+}
+// By name, outside a request (commands, background work).
+inline std::optional<User> findUserByName(std::string_view name) {
+  rdc_user u = emptyUser();
+  rdc_status s = api().user_find(nullptr, name.data(), name.size(), &u);
+  if (s == RDC_NOT_FOUND)
+    return std::nullopt;
+  check(s, "user lookup");
+  return toUser(u);
+}
+inline std::optional<int64_t> findGroup(std::string_view name) {
+  int64_t id = 0;
+  rdc_status s = api().group_find(g_module, name.data(), name.size(), &id);
+  if (s == RDC_NOT_FOUND)
+    return std::nullopt;
+  check(s, "group lookup");
+  return id;
+}
+inline std::optional<std::string> groupName(int64_t id) {
+  rdc_str out{};
+  rdc_status s = api().group_get(g_module, id, &out);
+  if (s == RDC_NOT_FOUND)
+    return std::nullopt;
+  check(s, "group lookup");
+  return std::string(view(out));
+}
+inline std::vector<int64_t> userGroupIds(int64_t userId) {
+  std::vector<int64_t> ids(16);
+  for (;;) {
+    uint32_t count = 0;
+    check(api().user_group_ids(g_module, userId, ids.data(),
+                               static_cast<uint32_t>(ids.size()), &count),
+          "user groups");
+    if (count <= ids.size()) {
+      ids.resize(count);
+      return ids;
+    }
+    ids.resize(count);
+  }
+}
+// "<module>.<key>" of a dependency of this module.
+inline std::optional<std::string_view> configFrom(const char *module,
+                                                  const char *key) {
+  rdc_str out{};
+  if (api().config_get_from(g_module, module, key, &out) != RDC_OK)
+    return std::nullopt;
+  return view(out);
+}
+
+// ---- operator commands (ABI 1.1) ----------------------------------------------------
+class Command {
+public:
+  explicit Command(rdc_command_ctx *ctx) : ctx_(ctx) {}
+  void out(std::string_view text) { api().cmd_write(ctx_, 1, text.data(), text.size()); }
+  void err(std::string_view text) { api().cmd_write(ctx_, 2, text.data(), text.size()); }
+
+private:
+  rdc_command_ctx *ctx_;
+};
+// A usage mistake: the command prints the message and exits with 2.
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+// args[0] is the command name. Return the exit code; throw UsageError for a
+// usage mistake (exit 2), anything else for a failure (exit 1).
+using CommandFn = std::function<int(Command &, const std::vector<std::string> &)>;
+
+namespace detail {
+inline std::deque<CommandFn> &commands() {
+  static std::deque<CommandFn> c;
+  return c;
+}
+inline int32_t commandTrampoline(rdc_command_ctx *ctx, int32_t argc,
+                                 const char *const *argv, void *ud) noexcept {
+  Command cmd(ctx);
+  try {
+    std::vector<std::string> args;
+    for (int32_t i = 0; i < argc; ++i)
+      args.emplace_back(argv[i] ? argv[i] : "");
+    return (*static_cast<CommandFn *>(ud))(cmd, args);
+  } catch (const UsageError &e) {
+    try {
+      cmd.err(std::string("rdconsole: ") + e.what() + "\n");
+    } catch (...) {
+    }
+    return 2;
+  } catch (const std::exception &e) {
+    try {
+      cmd.err(std::string("rdconsole: ") + e.what() + "\n");
+    } catch (...) {
+    }
+    return 1;
+  } catch (...) {
+    return 1;
+  }
+}
+} // namespace detail
+
+inline void addCommand(const char *name, const char *summary, CommandFn fn) {
+  auto &store = detail::commands();
+  store.push_back(std::move(fn));
+  rdc_command c{};
+  c.struct_size = sizeof(c);
+  c.name = name;
+  c.summary = summary;
+  c.fn = &detail::commandTrampoline;
+  c.user_data = &store.back();
+  check(api().command_add(g_module, &c), std::string("command ") + name);
 }
 
 // ---- events -------------------------------------------------------------------------

@@ -49,7 +49,7 @@ TEST_CASE("loader: broken modules are skipped with one line each and auth still 
   auto deps = linesWith(log, "skipped", "needs-missing.so");
   if (!deps.empty())
     CHECK(deps[0].find("no-such-module") != std::string::npos);
-  CHECK(linesWith(log, "module 'auth' 0.1.0 (ABI 1.0)", "started").size() == 1);
+  CHECK(linesWith(log, "module 'auth' 0.1.0 (ABI 1.1)", "started").size() == 1);
   CHECK(linesWith(log, "module 'probe'", "started").size() == 1);
   CHECK(log.find("listening on http://127.0.0.1:" + std::to_string(s.port())) != std::string::npos);
 

@@ -215,7 +215,7 @@ TEST_CASE("probe: host table facts and registration after init is refused") {
   s.start();
   auto abi = s.http().get("/fixture/abi").json();
   CHECK(abi["abi_major"] == 1);
-  CHECK(abi["abi_minor"] == 0);
+  CHECK(abi["abi_minor"] == 1);
   CHECK(abi["struct_size"].get<uint64_t>() >= abi["module_struct_size"].get<uint64_t>());
   CHECK(abi["has_now_ms"] == true);
   CHECK(abi["random_ok"] == true);

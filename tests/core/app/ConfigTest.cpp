@@ -99,3 +99,16 @@ TEST_CASE("command line: global options, verbs, passthrough, usage errors") {
   const char *bad3[] = {"rdconsole", "--config"};
   CHECK_THROWS_AS(parseCommandLine(2, bad3), UsageError);
 }
+
+TEST_CASE("command line: any word is a verb (a core verb or a module's command)") {
+  const char *argv1[] = {"rdconsole", "--data-dir", "/d", "ab", "list", "--user", "bob"};
+  CommandLine cl = parseCommandLine(7, argv1);
+  CHECK(cl.verb == std::vector<std::string>{"ab", "list", "--user", "bob"});
+  const char *argv2[] = {"rdconsole", "group", "add", "Sales EU"};
+  CHECK(parseCommandLine(4, argv2).verb == std::vector<std::string>{"group", "add", "Sales EU"});
+  const char *argv3[] = {"rdconsole", "help"};
+  CHECK(parseCommandLine(2, argv3).help);
+  // Options are still options, and unknown ones are still usage errors.
+  const char *bad[] = {"rdconsole", "-x", "ab"};
+  CHECK_THROWS_AS(parseCommandLine(3, bad), UsageError);
+}

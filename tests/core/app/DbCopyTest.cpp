@@ -157,6 +157,12 @@ Populated populate(app::Runtime &rt, const std::vector<Migration> &module = kMod
   p.revokedToken = rt.tokens->issue({bobId, "987654321", "", "Windows", "", "10.0.0.2"});
   rt.tokens->issue({bobId, "", "", "", "", ""});
   REQUIRE(rt.tokens->revoke(p.revokedToken));
+  // User groups (core migration 2) and their memberships.
+  auto sales = rt.groups->create("Sales EU ✓", kUtf8);
+  auto ops = rt.groups->create("ops");
+  rt.groups->addMember(sales.id, aliceId);
+  rt.groups->addMember(ops.id, aliceId);
+  rt.groups->addMember(ops.id, bobId);
 
   auto lease = rt.pool->acquire();
   db::migrate(*lease, "copytest", module);
@@ -314,18 +320,22 @@ TEST_SUITE("postgres") {
     for (const auto &t : report)
       order.push_back(t.table + ":" + std::to_string(t.rows));
     CHECK(order == std::vector<std::string>{"copytest_zparent:2", "copytest_achild:3",
-                                            "core_users:3", "core_tokens:3"});
+                                            "core_users:3", "core_tokens:3", "core_user_groups:2",
+                                            "core_user_group_members:3"});
 
     {
       auto source = rt.pool->acquire();
       auto pg = target->acquire();
-      for (const char *table :
-           {"core_users", "core_tokens", "copytest_zparent", "copytest_achild"}) {
+      for (const char *table : {"core_users", "core_tokens", "core_user_groups", "copytest_zparent",
+                                "copytest_achild"}) {
         CAPTURE(table);
         const auto expected = dump(*source, table);
         CHECK(expected.size() >= 2);
         CHECK(dump(*pg, table) == expected);
       }
+      const auto members = dump(*source, "core_user_group_members", "group_id, user_id");
+      CHECK(members.size() == 3);
+      CHECK(dump(*pg, "core_user_group_members", "group_id, user_id") == members);
       // The extremes themselves, typed as they were written.
       auto st = pg->prepare("SELECT i, r, t, b FROM copytest_achild ORDER BY id");
       REQUIRE(st->step() == Step::Row);
@@ -371,6 +381,17 @@ TEST_SUITE("postgres") {
     REQUIRE(ins->step() == Step::Row);
     CHECK(ins->columnInt(0) == 1001);
     CHECK(countRows(*target, "core_tokens") == 4);
+
+    // Groups and memberships work on PostgreSQL, and new groups get fresh ids.
+    auth::GroupStore groups(*target);
+    auto sales = groups.findByName("SALES EU ✓");
+    REQUIRE(sales.has_value());
+    CHECK(sales->note == kUtf8);
+    auto ops = groups.findByName("ops");
+    REQUIRE(ops.has_value());
+    CHECK(groups.groupIdsOf(alice->id) == std::vector<int64_t>{sales->id, ops->id});
+    CHECK(groups.members(ops->id).size() == 2);
+    CHECK(groups.create("new group").id == ops->id + 1);
   }
 
   TEST_CASE("db copy: the source is read as one snapshot while others keep writing to it" *
@@ -393,7 +414,7 @@ TEST_SUITE("postgres") {
       wrote = true;
     });
     CHECK(wrote);
-    CHECK(report.size() == 4);
+    CHECK(report.size() == 6);
     CHECK(rt.users->findByName("late").has_value());
     auto pg = target->acquire();
     CHECK(dump(*pg, "core_users") == before);
@@ -428,7 +449,7 @@ TEST_SUITE("postgres") {
       auto source = rt.pool->acquire();
       report = app::copyDatabase(*source, *target, coreAnd(bulk));
     }
-    REQUIRE(report.size() == 3);
+    REQUIRE(report.size() == 5); // copytest_bulk and the four core tables
     CHECK(report[0].table == "copytest_bulk");
     CHECK(report[0].rows == 1203);
     auto source = rt.pool->acquire();
@@ -530,7 +551,7 @@ TEST_SUITE("postgres") {
       // and a row in the auth module's own table.
       app::Runtime rt(cfg);
       events::EventBus bus;
-      modules::Host host{cfg, *rt.pool, *rt.users, *rt.tokens, bus};
+      modules::Host host{cfg, *rt.pool, *rt.users, *rt.tokens, bus, *rt.groups};
       modules::LoaderOptions opts;
       opts.dir = builtModulesDir();
       modules::ModuleLoader loader(&host, opts);
@@ -548,11 +569,18 @@ TEST_SUITE("postgres") {
     CHECK(text.find("source: SQLite database " + (dir.path() / "rdconsole.db").string() + "\n") ==
           0);
     CHECK(text.find("target: PostgreSQL database '") != std::string::npos);
-    CHECK(text.find("\ntarget schema: core, auth ") != std::string::npos);
+    // Whatever other modules the build holds, auth is among the migrated ones.
+    const size_t schemaAt = text.find("\ntarget schema: core, ");
+    REQUIRE(schemaAt != std::string::npos);
+    const std::string schemaLine =
+        text.substr(schemaAt + 1, text.find('\n', schemaAt + 1) - schemaAt);
+    CHECK(schemaLine.find(" auth 0.1.0") != std::string::npos);
     CHECK(text.find("\nauth_login_failures: 1 row\n") != std::string::npos);
     CHECK(text.find("\ncore_users: 1 row\n") != std::string::npos);
     CHECK(text.find("\ncore_tokens: 0 rows\n") != std::string::npos);
-    CHECK(text.find("copied 2 rows in 3 table(s)") != std::string::npos);
+    CHECK(text.find("\ncore_user_groups: 0 rows\n") != std::string::npos);
+    CHECK(text.find("\ncore_user_group_members: 0 rows\n") != std::string::npos);
+    CHECK(text.find("copied 2 rows in ") != std::string::npos);
 
     // A server configured for PostgreSQL sees the same data.
     {
