@@ -16,8 +16,11 @@ namespace {
 
 std::string fieldList(const json &fields) {
   std::string s;
-  for (auto it = fields.begin(); it != fields.end(); ++it)
-    s += (s.empty() ? "" : ", ") + it.key();
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (!s.empty())
+      s += ", ";
+    s += it.key();
+  }
   return s.empty() ? "nothing" : s;
 }
 

@@ -29,7 +29,9 @@ std::string userLabel(int64_t userId) {
     return "(operator)";
   if (auto u = rdc::getUser(userId))
     return u->name;
-  return "#" + std::to_string(userId);
+  std::string label = "#";
+  label += std::to_string(userId);
+  return label;
 }
 
 namespace {
@@ -93,7 +95,14 @@ std::string subjectLabel(const RuleRow &r) {
     return "user " + userLabel(r.subjectId);
   case Subject::Group: {
     auto name = rdc::groupName(r.subjectId);
-    return "group " + (name ? *name : "#" + std::to_string(r.subjectId));
+    std::string label = "group ";
+    if (name) {
+      label += *name;
+    } else {
+      label += '#';
+      label += std::to_string(r.subjectId);
+    }
+    return label;
   }
   default:
     return "everyone";
@@ -203,9 +212,13 @@ int rulesCommand(rdc::Command &cmd, const std::vector<std::string> &args) {
 } // namespace
 
 int runAbCommand(rdc::Command &cmd, const std::vector<std::string> &args) {
-  if (args.size() < 2 || args[1] == "help" || args[1] == "--help") {
+  if (args.size() < 2) {
+    cmd.err(kUsage); // a usage mistake: stderr, exit 2
+    return 2;
+  }
+  if (args[1] == "help" || args[1] == "--help") {
     cmd.out(kUsage);
-    return args.size() < 2 ? 2 : 0;
+    return 0;
   }
   const std::string &sub = args[1];
   if (sub == "list")

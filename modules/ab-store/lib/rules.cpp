@@ -63,8 +63,11 @@ std::vector<Grant> sharedBooksFor(rdc::Db &db, const Caller &caller) {
   // caller (their user rule, one of their groups, everyone). Each candidate's
   // full rule set is then resolved in memory.
   std::string groupList;
-  for (int64_t g : caller.groupIds)
-    groupList += (groupList.empty() ? "" : ",") + std::to_string(g);
+  for (int64_t g : caller.groupIds) {
+    if (!groupList.empty())
+      groupList += ',';
+    groupList += std::to_string(g);
+  }
   std::string ruleFilter = "(subject_kind = 1 AND subject_id = ?) OR subject_kind = 3";
   if (!groupList.empty())
     ruleFilter += " OR (subject_kind = 2 AND subject_id IN (" + groupList + "))";
