@@ -120,6 +120,7 @@ Runtime::Runtime(const Config &cfg)
       std::chrono::seconds(cfg.getInt("identity.token_lifetime_seconds", 1, 10LL * 365 * 86400)),
       std::chrono::seconds(cfg.getInt("identity.cache_seconds", 0, 3600)));
   groups = std::make_unique<auth::GroupStore>(*pool);
+  devices = std::make_unique<auth::DeviceStore>(*pool);
 }
 
 } // namespace rdc::app

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/Devices.h"
 #include "auth/Groups.h"
 #include "auth/Passwords.h"
 #include "auth/Tokens.h"
@@ -28,6 +29,7 @@ public:
   std::unique_ptr<auth::UserStore> users;
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<auth::GroupStore> groups;
+  std::unique_ptr<auth::DeviceStore> devices;
 };
 
 // How the server opens its database, for verbs that open one themselves

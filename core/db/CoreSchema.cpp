@@ -58,6 +58,24 @@ CREATE TABLE core_user_group_members (
 );
 CREATE INDEX core_user_group_members_user_id ON core_user_group_members(user_id);
 )sql"},
+      // The device registry (ABI 1.2): RustDesk ids with the uuid pinned at
+      // first sight ('' = none pinned; the next uuid seen is pinned).
+      // AUTOINCREMENT for the same reason as groups: a row id that modules
+      // keep must never pass to a device registered later. device_group_id
+      // gets its foreign key with the device groups; it stays NULL until then.
+      {3, R"sql(
+CREATE TABLE core_devices (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  rustdesk_id TEXT NOT NULL UNIQUE,
+  uuid TEXT NOT NULL DEFAULT '',
+  owner_user_id INTEGER REFERENCES core_users(id) ON DELETE SET NULL,
+  device_group_id INTEGER,
+  note TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX core_devices_owner_user_id ON core_devices(owner_user_id);
+)sql"},
   };
   return migrations;
 }

@@ -1,5 +1,6 @@
 // The core's own tables (module name "core" in the migration ledger):
-// core_users, core_tokens, core_user_groups, core_user_group_members.
+// core_users, core_tokens, core_user_groups, core_user_group_members,
+// core_devices.
 #pragma once
 
 #include "db/Migrations.h"

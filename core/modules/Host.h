@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/Devices.h"
 #include "auth/Groups.h"
 #include "auth/Tokens.h"
 #include "auth/Users.h"
@@ -33,6 +34,7 @@ struct Host {
   auth::TokenService &tokens;
   events::EventBus &events;
   auth::GroupStore &groups;
+  auth::DeviceStore &devices;
 };
 
 // The host that identity calls without an exchange (ABI 1.1, ex == NULL)

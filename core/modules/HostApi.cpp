@@ -618,6 +618,10 @@ const rdc_host_api kTable = {
     &configGetFrom,
     &commandAdd,
     &cmdWrite,
+    // ABI 1.2
+    &deviceGet,
+    &devicePin,
+    &deviceRepin,
 };
 
 } // namespace

@@ -1,7 +1,8 @@
 // Internal to core/modules: what the host-table trampolines share (status +
-// thread-local message, exception guard, view helpers), and the ABI 1.1
-// calls that live in HostApiV11.cpp. Every call is noexcept towards the
-// module: exceptions become status codes plus last_error().
+// thread-local message, exception guard, view helpers), and the calls of
+// later minors, which live in HostApiV11.cpp and HostApiV12.cpp. Every call
+// is noexcept towards the module: exceptions become status codes plus
+// last_error().
 #pragma once
 
 #include "auth/Users.h"
@@ -50,5 +51,12 @@ rdc_status userGroupIds(rdc_module *m, int64_t userId, int64_t *out, uint32_t ca
 rdc_status configGetFrom(rdc_module *m, const char *module, const char *key, rdc_str *out);
 rdc_status commandAdd(rdc_module *m, const rdc_command *cmd);
 rdc_status cmdWrite(rdc_command_ctx *ctx, int32_t stream, const char *p, size_t len);
+
+// ---- ABI 1.2 (HostApiV12.cpp) ------------------------------------------------
+rdc_status deviceGet(rdc_module *m, const char *id, size_t idLen, rdc_device *out);
+rdc_status devicePin(rdc_module *m, const char *id, size_t idLen, const char *uuid, size_t uuidLen,
+                     rdc_device *out);
+rdc_status deviceRepin(rdc_module *m, const char *id, size_t idLen, const char *uuid,
+                       size_t uuidLen);
 
 } // namespace rdc::modules::calls

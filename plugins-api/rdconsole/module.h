@@ -8,6 +8,8 @@
  *
  * ---------------------------------------------------------------------------
  * BUMP LOG (newest first). Major = incompatible; minor = appended members.
+ *   1.2  2026-11-22  Device registry (device_get, device_pin, device_repin):
+ *                    RustDesk ids with the uuid pinned at first sight.
  *   1.1  2026-11-22  User groups (group_find, group_get, user_group_ids),
  *                    user_get by id, identity calls usable outside a request
  *                    (ex == NULL), config_get_from (a dependency's keys),
@@ -77,7 +79,7 @@ extern "C" {
 #endif
 
 #define RDC_ABI_MAJOR 1
-#define RDC_ABI_MINOR 1
+#define RDC_ABI_MINOR 2
 
 /* ---- exporting the entry symbol ------------------------------------------ */
 #if defined(_WIN32)
@@ -189,6 +191,19 @@ typedef struct rdc_token_info {
 
 typedef void (*rdc_event_fn)(const char *topic, rdc_str payload,
                              void *user_data);
+
+/* A device in the core registry (ABI 1.2). Views live until the next
+ * identity/device call on the same thread. */
+typedef struct rdc_device {
+  uint32_t struct_size;
+  int64_t row_id;          /* the registry's own key                          */
+  rdc_str id;              /* the RustDesk id                                 */
+  rdc_str uuid;            /* the pinned uuid ("" = none pinned)              */
+  int64_t owner_user_id;   /* 0 = no owner                                    */
+  int64_t device_group_id; /* 0 = no device group                             */
+  rdc_str note;
+  int64_t created_at_ms;
+} rdc_device;
 
 /* An operator command (ABI 1.1): `rdconsole <name> <args...>`. argv[0] is the
  * name itself; argv[argc] is NULL. Returns the process exit code (0 success,
@@ -351,6 +366,22 @@ typedef struct rdc_host_api {
    * RDC_INVALID). The bytes are copied. */
   rdc_status (*cmd_write)(rdc_command_ctx *ctx, int32_t stream,
                           const char *p, size_t len);
+
+  /* ---- ABI 1.2: the device registry ---------------------------------------
+   * Devices (RustDesk ids) belong to the core. The first uuid seen for an id
+   * is pinned; later calls compare against it. Out views: see rdc_device. */
+  rdc_status (*device_get)(rdc_module *m, const char *id, size_t id_len,
+                           rdc_device *out);
+  /* Registers `id` with `uuid` pinned when it is unknown (or has no pinned
+   * uuid), atomically across instances. RDC_OK with the device when the
+   * pinned uuid equals `uuid`; RDC_CONFLICT with the device (showing the
+   * pinned uuid) when it differs. RDC_INVALID for an empty id or uuid. */
+  rdc_status (*device_pin)(rdc_module *m, const char *id, size_t id_len,
+                           const char *uuid, size_t uuid_len, rdc_device *out);
+  /* Replaces the pinned uuid (an operator re-pin); an empty uuid unpins, so
+   * the next uuid seen is pinned. RDC_NOT_FOUND for an unknown id. */
+  rdc_status (*device_repin)(rdc_module *m, const char *id, size_t id_len,
+                             const char *uuid, size_t uuid_len);
 } rdc_host_api;
 
 /* True when the host table `api` has member `member` (for newer members). */

@@ -487,6 +487,51 @@ inline std::optional<std::string_view> configFrom(const char *module,
   return view(out);
 }
 
+// ---- the device registry (ABI 1.2) -------------------------------------------------
+struct Device {
+  int64_t rowId = 0;
+  std::string id, uuid, note;
+  int64_t ownerUserId = 0, deviceGroupId = 0, createdAtMs = 0;
+};
+inline Device toDevice(const rdc_device &d) {
+  return Device{d.row_id,           std::string(view(d.id)),  std::string(view(d.uuid)),
+                std::string(view(d.note)), d.owner_user_id, d.device_group_id,
+                d.created_at_ms};
+}
+inline rdc_device emptyDevice() {
+  rdc_device d{};
+  d.struct_size = sizeof(d);
+  return d;
+}
+inline std::optional<Device> getDevice(std::string_view id) {
+  rdc_device d = emptyDevice();
+  rdc_status s = api().device_get(g_module, id.data(), id.size(), &d);
+  if (s == RDC_NOT_FOUND)
+    return std::nullopt;
+  check(s, "device lookup");
+  return toDevice(d);
+}
+struct PinResult {
+  Device device;
+  bool pinned = true; // false: the device's pinned uuid differs from the one given
+};
+inline PinResult pinDevice(std::string_view id, std::string_view uuid) {
+  rdc_device d = emptyDevice();
+  rdc_status s = api().device_pin(g_module, id.data(), id.size(), uuid.data(), uuid.size(), &d);
+  if (s == RDC_CONFLICT)
+    return PinResult{toDevice(d), false};
+  check(s, "device pin");
+  return PinResult{toDevice(d), true};
+}
+// False when the id is unknown.
+inline bool repinDevice(std::string_view id, std::string_view uuid) {
+  rdc_status s = api().device_repin(g_module, id.data(), id.size(), uuid.data(), uuid.size());
+  if (s == RDC_NOT_FOUND)
+    return false;
+  check(s, "device re-pin");
+  return true;
+}
+
 // ---- operator commands (ABI 1.1) ----------------------------------------------------
 class Command {
 public:

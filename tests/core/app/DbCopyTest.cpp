@@ -163,8 +163,17 @@ Populated populate(app::Runtime &rt, const std::vector<Migration> &module = kMod
   rt.groups->addMember(sales.id, aliceId);
   rt.groups->addMember(ops.id, aliceId);
   rt.groups->addMember(ops.id, bobId);
+  // Devices (core migration 3): one owned with a note, one unpinned, one
+  // whose row id has a gap before it.
+  rt.devices->pin("123456789", "uuid-ä");
+  rt.devices->pin("987654321", "uuid-2");
+  rt.devices->repin("987654321", "");
+  rt.devices->pin("gap", "uuid-3");
 
   auto lease = rt.pool->acquire();
+  db::exec(*lease, "UPDATE core_devices SET owner_user_id = ?, note = ? WHERE rustdesk_id = ?",
+           {aliceId, kUtf8, "123456789"});
+  db::exec(*lease, "UPDATE core_devices SET id = 40 WHERE rustdesk_id = 'gap'");
   db::migrate(*lease, "copytest", module);
   // Ids with gaps: the sequences must follow max(id), not the row count.
   db::exec(*lease, "INSERT INTO copytest_zparent (id, label) VALUES (7, 'seven'), (1000, ?)",
@@ -320,14 +329,14 @@ TEST_SUITE("postgres") {
     for (const auto &t : report)
       order.push_back(t.table + ":" + std::to_string(t.rows));
     CHECK(order == std::vector<std::string>{"copytest_zparent:2", "copytest_achild:3",
-                                            "core_users:3", "core_tokens:3", "core_user_groups:2",
-                                            "core_user_group_members:3"});
+                                            "core_users:3", "core_devices:3", "core_tokens:3",
+                                            "core_user_groups:2", "core_user_group_members:3"});
 
     {
       auto source = rt.pool->acquire();
       auto pg = target->acquire();
-      for (const char *table : {"core_users", "core_tokens", "core_user_groups", "copytest_zparent",
-                                "copytest_achild"}) {
+      for (const char *table : {"core_users", "core_tokens", "core_user_groups", "core_devices",
+                                "copytest_zparent", "copytest_achild"}) {
         CAPTURE(table);
         const auto expected = dump(*source, table);
         CHECK(expected.size() >= 2);
@@ -392,6 +401,17 @@ TEST_SUITE("postgres") {
     CHECK(groups.groupIdsOf(alice->id) == std::vector<int64_t>{sales->id, ops->id});
     CHECK(groups.members(ops->id).size() == 2);
     CHECK(groups.create("new group").id == ops->id + 1);
+
+    // Devices keep their pins, owners and notes; new ones get fresh ids.
+    auth::DeviceStore devices(*target);
+    auto owned = devices.get("123456789");
+    REQUIRE(owned.has_value());
+    CHECK(owned->ownerUserId == alice->id);
+    CHECK(owned->note == kUtf8);
+    CHECK(devices.pin("123456789", "uuid-ä").pinnedMatches);
+    CHECK_FALSE(devices.pin("123456789", "uuid-other").pinnedMatches);
+    CHECK(devices.pin("987654321", "uuid-new").pinnedMatches); // was unpinned
+    CHECK(devices.pin("fresh", "uuid-4").device.rowId > 40);
   }
 
   TEST_CASE("db copy: the source is read as one snapshot while others keep writing to it" *
@@ -414,7 +434,7 @@ TEST_SUITE("postgres") {
       wrote = true;
     });
     CHECK(wrote);
-    CHECK(report.size() == 6);
+    CHECK(report.size() == 7);
     CHECK(rt.users->findByName("late").has_value());
     auto pg = target->acquire();
     CHECK(dump(*pg, "core_users") == before);
@@ -449,7 +469,7 @@ TEST_SUITE("postgres") {
       auto source = rt.pool->acquire();
       report = app::copyDatabase(*source, *target, coreAnd(bulk));
     }
-    REQUIRE(report.size() == 5); // copytest_bulk and the four core tables
+    REQUIRE(report.size() == 6); // copytest_bulk and the five core tables
     CHECK(report[0].table == "copytest_bulk");
     CHECK(report[0].rows == 1203);
     auto source = rt.pool->acquire();
@@ -551,7 +571,7 @@ TEST_SUITE("postgres") {
       // and a row in the auth module's own table.
       app::Runtime rt(cfg);
       events::EventBus bus;
-      modules::Host host{cfg, *rt.pool, *rt.users, *rt.tokens, bus, *rt.groups};
+      modules::Host host{cfg, *rt.pool, *rt.users, *rt.tokens, bus, *rt.groups, *rt.devices};
       modules::LoaderOptions opts;
       opts.dir = builtModulesDir();
       modules::ModuleLoader loader(&host, opts);
@@ -580,6 +600,7 @@ TEST_SUITE("postgres") {
     CHECK(text.find("\ncore_tokens: 0 rows\n") != std::string::npos);
     CHECK(text.find("\ncore_user_groups: 0 rows\n") != std::string::npos);
     CHECK(text.find("\ncore_user_group_members: 0 rows\n") != std::string::npos);
+    CHECK(text.find("\ncore_devices: 0 rows\n") != std::string::npos);
     CHECK(text.find("copied 2 rows in ") != std::string::npos);
 
     // A server configured for PostgreSQL sees the same data.
