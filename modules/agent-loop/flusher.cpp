@@ -1,0 +1,70 @@
+#include "flusher.h"
+
+#include "store.h"
+
+#include <rdconsole/sdk.hpp>
+
+#include <chrono>
+
+namespace agent {
+
+Flusher::Flusher(PresenceTable &table, int64_t intervalMs)
+    : table_(table), intervalMs_(intervalMs) {}
+
+Flusher::~Flusher() {
+  stop();
+}
+
+void Flusher::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Flusher::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || !thread_.joinable())
+      return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  flushOnce();
+}
+
+void Flusher::run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [this] { return stopping_; });
+    if (stopping_)
+      break;
+    lock.unlock();
+    flushOnce();
+    lock.lock();
+  }
+}
+
+void Flusher::flushOnce() {
+  std::vector<PresenceSnapshot> batch = table_.takeDirty();
+  try {
+    rdc::Db db = rdc::Db::acquire();
+    writePresence(db, batch);
+    batch.clear();
+    // Re-pinned devices are looked up again at their next request.
+    for (const auto &[requestId, deviceId] : repinsAfter(db, repinMark_)) {
+      table_.forget(deviceId);
+      repinMark_ = requestId;
+    }
+    for (const PendingRequest &r : allPending(db)) {
+      if (r.kind == "sysinfo")
+        table_.requestSysinfo(r.deviceId);
+      else if (r.kind == "disconnect")
+        table_.setDisconnectPending(r.deviceId, true);
+    }
+  } catch (const std::exception &e) {
+    // Nothing is dropped: the batch goes again with the next round.
+    table_.markDirty(batch);
+    rdc::logWarn(std::string("presence flush failed, retrying: ") + e.what());
+  }
+}
+
+} // namespace agent

@@ -1,0 +1,136 @@
+#include "presence.h"
+
+#include <functional>
+
+namespace agent {
+
+PresenceTable::PresenceTable(size_t shards) : shards_(shards == 0 ? 1 : shards) {}
+
+PresenceTable::Shard &PresenceTable::shardOf(std::string_view id) {
+  return shards_[std::hash<std::string_view>{}(id) % shards_.size()];
+}
+
+template <class F> void PresenceTable::withDevice(std::string_view id, F f) {
+  Shard &s = shardOf(id);
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto it = s.devices.find(std::string(id));
+  if (it != s.devices.end())
+    f(s, it->first, it->second);
+}
+
+Seen PresenceTable::touch(const Contact &c, const RateLimit &limit) {
+  Shard &s = shardOf(c.id);
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto it = s.devices.find(std::string(c.id));
+  if (it == s.devices.end())
+    return Seen{Verdict::Unknown};
+  DeviceState &d = it->second;
+  if (d.uuid != c.uuid) {
+    // Mismatches do not count against the device's own rate window (a
+    // stranger must not be able to lock the real device out).
+    Seen seen{Verdict::UuidMismatch};
+    uint32_t now = static_cast<uint32_t>(c.nowMs / 1000);
+    if (now >= d.recheckAfter) {
+      d.recheckAfter = now + kPinRecheckSeconds;
+      seen.recheckPin = true;
+    }
+    return seen;
+  }
+  if (limit.maxRequests > 0) {
+    uint32_t now = static_cast<uint32_t>(c.nowMs / 1000);
+    if (now - d.windowStart >= static_cast<uint32_t>(limit.windowSeconds)) {
+      d.windowStart = now;
+      d.windowCount = 0;
+    }
+    if (d.windowCount >= static_cast<uint64_t>(limit.maxRequests))
+      return Seen{Verdict::RateLimited};
+    ++d.windowCount;
+  }
+  d.lastSeenMs = c.nowMs;
+  if (c.ver)
+    d.ver = *c.ver;
+  if (c.conns)
+    d.conns = *c.conns;
+  if (!d.dirty) {
+    d.dirty = true;
+    s.dirty.push_back(it->first);
+  }
+  Seen seen{Verdict::Ok};
+  seen.wantSysinfo = !d.hasSysinfo || d.sysinfoRequested;
+  seen.disconnectPending = d.disconnectPending;
+  return seen;
+}
+
+void PresenceTable::admit(std::string_view id, std::string_view pinnedUuid, bool hasSysinfo,
+                          bool sysinfoRequested, bool disconnectPending) {
+  Shard &s = shardOf(id);
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto [it, inserted] = s.devices.try_emplace(std::string(id));
+  if (!inserted)
+    return;
+  it->second.uuid = std::string(pinnedUuid);
+  it->second.hasSysinfo = hasSysinfo;
+  it->second.sysinfoRequested = sysinfoRequested;
+  it->second.disconnectPending = disconnectPending;
+}
+
+void PresenceTable::forget(std::string_view id) {
+  Shard &s = shardOf(id);
+  std::lock_guard<std::mutex> lock(s.mu);
+  // A pending presence write is kept: the dirty list still names the id, and
+  // takeDirty skips ids that are gone, so flush what we have first.
+  s.devices.erase(std::string(id));
+}
+
+void PresenceTable::markSysinfoStored(std::string_view id) {
+  withDevice(id, [](Shard &, const std::string &, DeviceState &d) {
+    d.hasSysinfo = true;
+    d.sysinfoRequested = false;
+  });
+}
+
+void PresenceTable::requestSysinfo(std::string_view id) {
+  withDevice(id, [](Shard &, const std::string &, DeviceState &d) { d.sysinfoRequested = true; });
+}
+
+void PresenceTable::setDisconnectPending(std::string_view id, bool pending) {
+  withDevice(id,
+             [&](Shard &, const std::string &, DeviceState &d) { d.disconnectPending = pending; });
+}
+
+std::vector<PresenceSnapshot> PresenceTable::takeDirty() {
+  std::vector<PresenceSnapshot> out;
+  for (Shard &s : shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    for (const std::string &id : s.dirty) {
+      auto it = s.devices.find(id);
+      if (it == s.devices.end() || !it->second.dirty)
+        continue;
+      it->second.dirty = false;
+      out.push_back(PresenceSnapshot{id, it->second.lastSeenMs, it->second.ver, it->second.conns});
+    }
+    s.dirty.clear();
+  }
+  return out;
+}
+
+void PresenceTable::markDirty(const std::vector<PresenceSnapshot> &snaps) {
+  for (const PresenceSnapshot &p : snaps)
+    withDevice(p.id, [](Shard &s, const std::string &id, DeviceState &d) {
+      if (!d.dirty) {
+        d.dirty = true;
+        s.dirty.push_back(id);
+      }
+    });
+}
+
+size_t PresenceTable::size() const {
+  size_t n = 0;
+  for (const Shard &s : shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    n += s.devices.size();
+  }
+  return n;
+}
+
+} // namespace agent

@@ -1,0 +1,103 @@
+// The in-memory presence table: what the server knows of each device seen by
+// this process. The heartbeat hot path touches only this (no database), and a
+// background flusher writes what changed in batches (flusher.cpp). Sharded by
+// id so concurrent heartbeats rarely contend. Pure logic, no host calls.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace agent {
+
+struct DeviceState {
+  std::string uuid; // the pinned uuid
+  int64_t lastSeenMs = 0;
+  int64_t ver = 0;
+  std::vector<int32_t> conns;
+  uint32_t windowStart = 0; // rate window start, seconds since the epoch
+  uint32_t windowCount = 0;
+  uint32_t recheckAfter = 0;      // seconds; see Seen::recheckPin
+  bool hasSysinfo = false;        // stored sysinfo exists
+  bool sysinfoRequested = false;  // an operator asked for a re-upload
+  bool disconnectPending = false; // an operator queued disconnects
+  bool dirty = false;             // presence changed since the last flush
+};
+
+enum class Verdict { Ok, Unknown, UuidMismatch, RateLimited };
+
+// How long a device's pin is trusted from memory after a mismatch before the
+// registry is asked again (an operator may have re-pinned it meanwhile, from
+// another process).
+inline constexpr uint32_t kPinRecheckSeconds = 10;
+
+struct Seen {
+  Verdict verdict = Verdict::Unknown;
+  bool recheckPin = false; // UuidMismatch: time to ask the registry again
+  bool wantSysinfo = false;
+  bool disconnectPending = false;
+};
+
+struct Contact {
+  std::string_view id, uuid;
+  int64_t nowMs = 0;
+  std::optional<int64_t> ver;                  // heartbeat only
+  const std::vector<int32_t> *conns = nullptr; // heartbeat only
+};
+
+struct RateLimit {
+  int64_t maxRequests = 0; // per window; 0 = unlimited
+  int64_t windowSeconds = 60;
+};
+
+struct PresenceSnapshot {
+  std::string id;
+  int64_t lastSeenMs = 0;
+  int64_t ver = 0;
+  std::vector<int32_t> conns;
+};
+
+class PresenceTable {
+public:
+  explicit PresenceTable(size_t shards = 64);
+
+  // One request of a device: checks the pinned uuid, then the rate limit,
+  // then records presence. Unknown when the device is not in memory yet
+  // (the caller looks it up, admit()s it and touches again).
+  Seen touch(const Contact &c, const RateLimit &limit);
+  // Adds a device after its registry lookup; keeps an entry another thread
+  // added meanwhile.
+  void admit(std::string_view id, std::string_view pinnedUuid, bool hasSysinfo,
+             bool sysinfoRequested, bool disconnectPending);
+  // Forgets a device (e.g. after an operator re-pin) so the next request
+  // looks it up again.
+  void forget(std::string_view id);
+
+  void markSysinfoStored(std::string_view id);
+  void requestSysinfo(std::string_view id);
+  void setDisconnectPending(std::string_view id, bool pending);
+
+  // Every device whose presence changed since the last call; clears the marks.
+  std::vector<PresenceSnapshot> takeDirty();
+  // Marks them again (a flush failed); they go with the next batch.
+  void markDirty(const std::vector<PresenceSnapshot> &snaps);
+
+  size_t size() const;
+
+private:
+  struct Shard {
+    mutable std::mutex mu;
+    std::unordered_map<std::string, DeviceState> devices;
+    std::vector<std::string> dirty; // ids with dirty == true
+  };
+  Shard &shardOf(std::string_view id);
+  template <class F> void withDevice(std::string_view id, F f);
+
+  std::vector<Shard> shards_;
+};
+
+} // namespace agent

@@ -1,0 +1,93 @@
+#include "presence.h"
+
+#include <doctest/doctest.h>
+
+#include <thread>
+
+using namespace agent;
+
+namespace {
+const RateLimit kNoLimit{0, 60};
+Contact contact(const char *id, const char *uuid, int64_t nowMs) {
+  return Contact{id, uuid, nowMs, std::nullopt, nullptr};
+}
+} // namespace
+
+TEST_CASE("an unknown device is reported, then served from memory once admitted") {
+  PresenceTable t;
+  CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Unknown);
+  t.admit("1", "u", false, false, false);
+  Seen s = t.touch(contact("1", "u", 2000), kNoLimit);
+  CHECK(s.verdict == Verdict::Ok);
+  CHECK(s.wantSysinfo); // no sysinfo stored yet
+  t.markSysinfoStored("1");
+  CHECK_FALSE(t.touch(contact("1", "u", 3000), kNoLimit).wantSysinfo);
+  t.requestSysinfo("1");
+  CHECK(t.touch(contact("1", "u", 4000), kNoLimit).wantSysinfo);
+}
+
+TEST_CASE("another uuid is a mismatch that changes nothing, with a bounded recheck") {
+  PresenceTable t;
+  t.admit("1", "u", true, false, false);
+  t.takeDirty();
+  Seen first = t.touch(contact("1", "evil", 1000), kNoLimit);
+  CHECK(first.verdict == Verdict::UuidMismatch);
+  CHECK(first.recheckPin);
+  CHECK_FALSE(t.touch(contact("1", "evil", 2000), kNoLimit).recheckPin);
+  CHECK(t.touch(contact("1", "evil", 1000 + kPinRecheckSeconds * 1000), kNoLimit).recheckPin);
+  CHECK(t.takeDirty().empty()); // presence untouched
+}
+
+TEST_CASE("the rate limit counts per device and per window") {
+  PresenceTable t;
+  t.admit("1", "u", true, false, false);
+  t.admit("2", "u", true, false, false);
+  RateLimit limit{3, 60};
+  for (int i = 0; i < 3; ++i)
+    CHECK(t.touch(contact("1", "u", 1000), limit).verdict == Verdict::Ok);
+  CHECK(t.touch(contact("1", "u", 1000), limit).verdict == Verdict::RateLimited);
+  CHECK(t.touch(contact("2", "u", 1000), limit).verdict == Verdict::Ok);
+  CHECK(t.touch(contact("1", "u", 61000), limit).verdict == Verdict::Ok); // next window
+}
+
+TEST_CASE("dirty presence is taken once, with the newest values") {
+  PresenceTable t;
+  t.admit("1", "u", true, false, false);
+  std::vector<int32_t> conns{5};
+  t.touch(Contact{"1", "u", 1000, 7, &conns}, kNoLimit);
+  t.touch(Contact{"1", "u", 2000, 8, &conns}, kNoLimit);
+  auto batch = t.takeDirty();
+  REQUIRE(batch.size() == 1);
+  CHECK(batch[0].lastSeenMs == 2000);
+  CHECK(batch[0].ver == 8);
+  CHECK(batch[0].conns == conns);
+  CHECK(t.takeDirty().empty());
+  t.markDirty(batch); // a failed flush puts them back
+  CHECK(t.takeDirty().size() == 1);
+}
+
+TEST_CASE("admit keeps an entry another thread added, forget drops it") {
+  PresenceTable t;
+  t.admit("1", "u", true, false, false);
+  t.admit("1", "other", false, false, false);
+  CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Ok);
+  t.forget("1");
+  CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Unknown);
+}
+
+TEST_CASE("concurrent touches of many devices lose no presence") {
+  PresenceTable t;
+  for (int i = 0; i < 1000; ++i)
+    t.admit(std::to_string(i), "u", true, false, false);
+  std::vector<std::thread> threads;
+  for (int th = 0; th < 4; ++th)
+    threads.emplace_back([&, th] {
+      for (int i = th; i < 1000; i += 4)
+        t.touch(Contact{std::to_string(i), "u", 5000 + i, std::nullopt, nullptr}, kNoLimit);
+    });
+  for (auto &th : threads)
+    th.join();
+  auto batch = t.takeDirty();
+  CHECK(batch.size() == 1000);
+  CHECK(t.size() == 1000);
+}
