@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <thread>
 
 using namespace harness;
 using namespace harness::agent;

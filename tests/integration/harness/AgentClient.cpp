@@ -4,6 +4,7 @@
 
 #include <Poco/Base64Encoder.h>
 
+#include <cstdio>
 #include <ctime>
 #include <regex>
 #include <sstream>
