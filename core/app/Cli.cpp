@@ -164,6 +164,8 @@ int runVerb(const CommandLine &cl, const Config &cfg, const std::filesystem::pat
       return dbVerb(cl.verb, cfg, exeDir);
     if (cl.verb[0] == "group")
       return cli::groupVerb(cl.verb, cfg);
+    if (cl.verb[0] == "device-group")
+      return cli::deviceGroupVerb(cl.verb, cfg);
     // Anything else may be a command that a module adds (ABI 1.1).
     return cli::moduleCommand(cl.verb, cfg, exeDir);
   } catch (const UsageError &e) {

@@ -76,7 +76,8 @@ int moduleCommand(const std::vector<std::string> &v, const Config &cfg,
   const std::string &verb = v[0];
   Runtime rt(cfg);
   events::EventBus bus; // never started: a command's events are not delivered
-  modules::Host host{cfg, *rt.pool, *rt.users, *rt.tokens, bus, *rt.groups, *rt.devices};
+  modules::Host host{cfg, *rt.pool,   *rt.users,   *rt.tokens,
+                     bus, *rt.groups, *rt.devices, *rt.deviceGroups};
   modules::ModuleLoader loader(&host, loaderOptions(cfg, exeDir));
   // init first and migrate only when the verb exists: a typo changes nothing.
   loader.initAll();
@@ -111,8 +112,9 @@ void printModuleCommands(const Config &cfg, const std::filesystem::path &exeDir,
     auth::TokenService tokens(pool, users, std::chrono::hours(1), std::chrono::seconds(0));
     auth::GroupStore groups(pool);
     auth::DeviceStore devices(pool);
+    auth::DeviceGroupStore deviceGroups(pool);
     events::EventBus bus;
-    modules::Host host{cfg, pool, users, tokens, bus, groups, devices};
+    modules::Host host{cfg, pool, users, tokens, bus, groups, devices, deviceGroups};
     modules::ModuleLoader loader(&host, opts);
     loader.initAll();
     auto commands = loader.commands();

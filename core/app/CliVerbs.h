@@ -16,6 +16,8 @@ const char *statusName(int32_t userStatus);
 
 // `rdconsole group ...` (CliGroups.cpp).
 int groupVerb(const std::vector<std::string> &v, const Config &cfg);
+// `rdconsole device-group ...` (CliDeviceGroups.cpp).
+int deviceGroupVerb(const std::vector<std::string> &v, const Config &cfg);
 // `rdconsole <module command> ...` (CliModules.cpp); throws UsageError for an
 // unknown verb.
 int moduleCommand(const std::vector<std::string> &v, const Config &cfg,

@@ -109,6 +109,14 @@ Verbs:
   group add-member GROUP USER      put a user into a group
   group remove-member GROUP USER   take a user out of a group
   group members GROUP    list the members of a group
+  device-group add NAME [--note TEXT]
+                         create a device group (names as for groups)
+  device-group list      list device groups with their device and grant counts
+  device-group delete NAME         delete a device group (its devices stay, in no group)
+  device-group grant NAME --user USER | --group GROUP
+                         let a user, or every member of a user group, see its devices
+  device-group revoke NAME --user USER | --group GROUP   take a grant back
+  device-group grants NAME         list the users and user groups a device group is granted to
   modules                list the modules found, their version, ABI and state
   db copy-to-postgresql  copy every row of the SQLite database (db.sqlite.path, or
                          <data_dir>/rdconsole.db) into the empty PostgreSQL database of

@@ -495,8 +495,9 @@ void copyToPostgresql(const Config &cfg, const std::filesystem::path &exeDir, st
   auth::TokenService tokens(*target, users, std::chrono::hours(24), std::chrono::seconds(0));
   auth::GroupStore groups(*target);
   auth::DeviceStore devices(*target);
+  auth::DeviceGroupStore deviceGroups(*target);
   events::EventBus bus;
-  modules::Host host{cfg, *target, users, tokens, bus, groups, devices};
+  modules::Host host{cfg, *target, users, tokens, bus, groups, devices, deviceGroups};
   modules::LoaderOptions opts;
   opts.dir = cfg.modulesDir(exeDir);
   opts.disabled = cfg.getList("modules.disabled");

@@ -121,6 +121,7 @@ Runtime::Runtime(const Config &cfg)
       std::chrono::seconds(cfg.getInt("identity.cache_seconds", 0, 3600)));
   groups = std::make_unique<auth::GroupStore>(*pool);
   devices = std::make_unique<auth::DeviceStore>(*pool);
+  deviceGroups = std::make_unique<auth::DeviceGroupStore>(*pool);
 }
 
 } // namespace rdc::app

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/DeviceGroups.h"
 #include "auth/Devices.h"
 #include "auth/Groups.h"
 #include "auth/Passwords.h"
@@ -30,6 +31,7 @@ public:
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<auth::GroupStore> groups;
   std::unique_ptr<auth::DeviceStore> devices;
+  std::unique_ptr<auth::DeviceGroupStore> deviceGroups;
 };
 
 // How the server opens its database, for verbs that open one themselves

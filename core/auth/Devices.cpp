@@ -1,5 +1,6 @@
 #include "auth/Devices.h"
 
+#include "auth/DeviceGroups.h"
 #include "auth/Utf8.h"
 
 #include <algorithm>
@@ -20,18 +21,6 @@ int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string textProblem(const char *what, std::string_view s, size_t maxBytes, bool allowEmpty) {
-  if (s.empty())
-    return allowEmpty ? "" : std::string(what) + " must not be empty";
-  if (s.size() > maxBytes)
-    return std::string(what) + " is too long (at most " + std::to_string(maxBytes) + " bytes)";
-  if (hasControlChar(s))
-    return std::string(what) + " must not contain control characters";
-  if (utf8Length(s) < 0)
-    return std::string(what) + " must be valid UTF-8";
-  return "";
 }
 
 void check(const std::string &problem) {
@@ -108,6 +97,10 @@ std::string deviceUuidProblem(std::string_view uuid, bool allowEmpty) {
   return textProblem("Device uuid", uuid, kMaxDeviceUuidBytes, allowEmpty);
 }
 
+std::string deviceNoteProblem(std::string_view note) {
+  return textProblem("Device note", note, kMaxDeviceNoteBytes, true);
+}
+
 DeviceStore::DeviceStore(db::Pool &pool) : pool_(pool) {}
 
 std::optional<Device> DeviceStore::get(std::string_view id) {
@@ -153,6 +146,121 @@ std::vector<Device> DeviceStore::list() {
   // Byte order here, not ORDER BY: PostgreSQL would sort by the database's
   // collation, and the order must not depend on the engine.
   std::sort(out.begin(), out.end(), [](const Device &a, const Device &b) { return a.id < b.id; });
+  return out;
+}
+
+bool DeviceStore::update(std::string_view id, const DeviceChange &change) {
+  check(deviceIdProblem(id));
+  if (change.note)
+    check(deviceNoteProblem(*change.note));
+  const int64_t owner = change.ownerUserId.value_or(0);
+  const int64_t group = change.deviceGroupId.value_or(0);
+  const std::string noOwner = "No user with id " + std::to_string(owner);
+  const std::string noGroup = "No device group with id " + std::to_string(group);
+  if (owner < 0)
+    throw std::invalid_argument(noOwner);
+  if (group < 0)
+    throw std::invalid_argument(noGroup);
+
+  auto conn = pool_.acquire();
+  db::Transaction tx(*conn);
+  if (group != 0 &&
+      // Touching the group's row locks it until commit (on PostgreSQL; SQLite
+      // holds the database's write lock anyway), and DeviceGroupStore::remove
+      // deletes that row before it releases the group's devices.
+      db::exec(*conn, "UPDATE core_device_groups SET name = name WHERE id = ?", {group}) == 0)
+    throw std::invalid_argument(noGroup);
+  if (owner != 0) {
+    auto st = conn->prepare("SELECT 1 FROM core_users WHERE id = ?");
+    st->bindInt(1, owner);
+    if (st->step() != db::Step::Row)
+      throw std::invalid_argument(noOwner);
+  }
+
+  std::string sql = "UPDATE core_devices SET updated_at = ?";
+  if (change.ownerUserId)
+    sql += ", owner_user_id = ?";
+  if (change.deviceGroupId)
+    sql += ", device_group_id = ?";
+  if (change.note)
+    sql += ", note = ?";
+  sql += " WHERE rustdesk_id = ?";
+  auto st = conn->prepare(sql);
+  int idx = 1;
+  st->bindInt(idx++, nowMs());
+  // 0 is stored as NULL: no owner, no device group.
+  const auto bindRef = [&](int64_t v) {
+    if (v)
+      st->bindInt(idx++, v);
+    else
+      st->bindNull(idx++);
+  };
+  if (change.ownerUserId)
+    bindRef(owner);
+  if (change.deviceGroupId)
+    bindRef(group);
+  if (change.note)
+    st->bindText(idx++, *change.note);
+  st->bindText(idx++, id);
+  try {
+    st->step();
+  } catch (const db::DbError &e) {
+    // The owner's foreign key: the user was deleted since the check above.
+    if (e.kind() == db::DbError::Kind::Conflict && change.ownerUserId)
+      throw std::invalid_argument(noOwner);
+    throw;
+  }
+  if (st->changes() == 0)
+    return false; // unknown id; the transaction rolls back
+  tx.commit();
+  return true;
+}
+
+Page<Device> DeviceStore::page(int64_t viewerUserId, int64_t offset, int64_t limit) {
+  check(pageProblem(offset, limit));
+  if (viewerUserId < 0)
+    throw std::invalid_argument("viewer must not be negative");
+  // A viewer's devices as a UNION of two index lookups (by owner; by device
+  // group among the granted ones), which also drops a device found by both.
+  // An OR of the two, or `id IN (...)`, makes PostgreSQL scan the table.
+  const auto visible = [](const std::string &columns) {
+    return "SELECT " + columns + " FROM core_devices WHERE owner_user_id = ? UNION SELECT " +
+           columns + " FROM core_devices WHERE device_group_id IN (" + detail::kGrantedGroupIdsSql +
+           ")";
+  };
+  const auto bindViewer = [&](db::Statement &st) {
+    for (int i = 1; i <= 3; ++i)
+      st.bindInt(i, viewerUserId);
+  };
+
+  Page<Device> out;
+  auto conn = pool_.acquire();
+  {
+    auto st = conn->prepare(viewerUserId ? "SELECT COUNT(*) FROM (" + visible("id") + ") v"
+                                         : std::string("SELECT COUNT(*) FROM core_devices"));
+    if (viewerUserId)
+      bindViewer(*st);
+    if (st->step() == db::Step::Row)
+      out.total = st->columnInt(0);
+  }
+  if (offset >= out.total)
+    return out;
+  // Every device: SQLite walks the UNIQUE index of rustdesk_id in order;
+  // PostgreSQL sorts (its index follows the database's collation, not bytes).
+  const std::string order = " ORDER BY " + byteOrder(conn->engine(), "rustdesk_id");
+  auto st = conn->prepare(viewerUserId ? "SELECT " + std::string(kColumns) + " FROM (" +
+                                             visible(kColumns) + ") v" + order + " LIMIT ? OFFSET ?"
+                                       : "SELECT " + std::string(kColumns) + " FROM core_devices" +
+                                             order + " LIMIT ? OFFSET ?");
+  int idx = 1;
+  if (viewerUserId) {
+    bindViewer(*st);
+    idx = 4;
+  }
+  st->bindInt(idx++, limit);
+  st->bindInt(idx, offset);
+  while (st->step() == db::Step::Row)
+    out.rows.push_back(readDevice(*st));
   return out;
 }
 

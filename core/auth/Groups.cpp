@@ -17,16 +17,6 @@ int64_t nowMs() {
       .count();
 }
 
-// ASCII folding only, as for user names: the key must not depend on the
-// process locale, and both engines compare it byte for byte.
-std::string nameKey(std::string_view name) {
-  std::string key(name);
-  for (char &c : key)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return key;
-}
-
 Group readGroup(db::Statement &st) {
   Group g;
   g.id = st.columnInt(0);
@@ -49,6 +39,15 @@ std::optional<Group> findOne(db::Pool &pool, const char *where, db::Param param)
 
 } // namespace
 
+// ASCII folding only, as for user names.
+std::string groupNameKey(std::string_view name) {
+  std::string key(name);
+  for (char &c : key)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return key;
+}
+
 std::string trimGroupName(std::string_view name) {
   while (!name.empty() && (name.front() == ' ' || name.front() == '\t'))
     name.remove_prefix(1);
@@ -57,16 +56,17 @@ std::string trimGroupName(std::string_view name) {
   return std::string(name);
 }
 
-std::string groupNameProblem(std::string_view name) {
+std::string groupNameProblem(std::string_view name, std::string_view what) {
+  const std::string w(what);
   if (name.empty())
-    return "Group name must not be empty";
+    return w + " must not be empty";
   long chars = utf8Length(name);
   if (chars < 0)
-    return "Group name must be valid UTF-8";
+    return w + " must be valid UTF-8";
   if (static_cast<size_t>(chars) > kMaxNameChars)
-    return "Group name is too long (at most " + std::to_string(kMaxNameChars) + " characters)";
+    return w + " is too long (at most " + std::to_string(kMaxNameChars) + " characters)";
   if (hasControlChar(name))
-    return "Group name must not contain control characters";
+    return w + " must not contain control characters";
   return "";
 }
 
@@ -85,7 +85,7 @@ Group GroupStore::create(std::string_view rawName, std::string_view note) {
   auto conn = pool_.acquire();
   auto st = conn->prepare("INSERT INTO core_user_groups (name, name_key, note, created_at) "
                           "VALUES (?, ?, ?, ?) RETURNING id");
-  db::bindAll(*st, {g.name, nameKey(g.name), g.note, g.createdAtMs});
+  db::bindAll(*st, {g.name, groupNameKey(g.name), g.note, g.createdAtMs});
   try {
     if (st->step() != db::Step::Row)
       throw db::DbError(db::DbError::Kind::Other, "INSERT ... RETURNING returned no row");
@@ -101,7 +101,7 @@ Group GroupStore::create(std::string_view rawName, std::string_view note) {
 }
 
 std::optional<Group> GroupStore::findByName(std::string_view name) {
-  return findOne(pool_, "name_key = ?", nameKey(trimGroupName(name)));
+  return findOne(pool_, "name_key = ?", groupNameKey(trimGroupName(name)));
 }
 
 std::optional<Group> GroupStore::findById(int64_t id) {

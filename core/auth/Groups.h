@@ -25,9 +25,14 @@ struct Group {
 
 // Returns an error text or "" for an already trimmed name: 1-64 characters
 // of valid UTF-8, no control characters. Spaces inside are fine ("Sales EU").
-std::string groupNameProblem(std::string_view name);
+// `what` starts the message (device groups follow the same rules).
+std::string groupNameProblem(std::string_view name, std::string_view what = "Group name");
 // Leading and trailing spaces and tabs removed.
 std::string trimGroupName(std::string_view name);
+// The lookup key stored as name_key: ASCII letters lower-cased, nothing else
+// (the key must not depend on the process locale, and both engines compare
+// it byte for byte).
+std::string groupNameKey(std::string_view name);
 
 class GroupStore {
 public:

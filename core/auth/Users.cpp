@@ -174,4 +174,35 @@ int64_t UserStore::count() {
   return st->columnInt(0);
 }
 
+Page<User> UserStore::page(int64_t offset, int64_t limit, int32_t status) {
+  if (auto problem = pageProblem(offset, limit); !problem.empty())
+    throw std::invalid_argument(problem);
+  if (status != kAnyStatus && status != 1 && status != 0 && status != -1)
+    throw std::invalid_argument("status must be -2 (any), 1, 0 or -1");
+  const bool any = status == kAnyStatus;
+  const std::string where = any ? "" : " WHERE status = ?";
+  Page<User> out;
+  auto conn = pool_.acquire();
+  {
+    auto st = conn->prepare("SELECT COUNT(*) FROM core_users" + where);
+    if (!any)
+      st->bindInt(1, status);
+    if (st->step() == db::Step::Row)
+      out.total = st->columnInt(0);
+  }
+  if (offset >= out.total)
+    return out;
+  auto st =
+      conn->prepare("SELECT " + detail::userColumns() + " FROM core_users" + where + " ORDER BY " +
+                    byteOrder(conn->engine(), "name_key") + " LIMIT ? OFFSET ?");
+  int idx = 1;
+  if (!any)
+    st->bindInt(idx++, status);
+  st->bindInt(idx++, limit);
+  st->bindInt(idx, offset);
+  while (st->step() == db::Step::Row)
+    out.rows.push_back(detail::readUser(*st));
+  return out;
+}
+
 } // namespace rdc::auth

@@ -1,6 +1,7 @@
 // Users live in the core (table core_users); modules reach them via the ABI.
 #pragma once
 
+#include "auth/Paging.h"
 #include "auth/Passwords.h"
 #include "db/Database.h"
 
@@ -47,6 +48,14 @@ public:
   void setStatus(std::string_view name, int32_t status);
   std::vector<User> list();
   int64_t count();
+  // Status filter of page(): any status.
+  static constexpr int32_t kAnyStatus = -2;
+  // A page of users ordered by name (case-insensitive; byte order of the
+  // lower-cased name on both engines) with the number of matching users;
+  // `status` keeps only users with that status (1, 0, -1), kAnyStatus all.
+  // Throws std::invalid_argument for offset < 0, a limit outside 1..1000 or
+  // another status.
+  Page<User> page(int64_t offset, int64_t limit, int32_t status = kAnyStatus);
 
 private:
   db::Pool &pool_;

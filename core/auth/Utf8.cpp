@@ -37,4 +37,18 @@ bool hasControlChar(std::string_view s) {
   return false;
 }
 
+std::string textProblem(std::string_view what, std::string_view s, size_t maxBytes,
+                        bool allowEmpty) {
+  const std::string w(what);
+  if (s.empty())
+    return allowEmpty ? "" : w + " must not be empty";
+  if (s.size() > maxBytes)
+    return w + " is too long (at most " + std::to_string(maxBytes) + " bytes)";
+  if (hasControlChar(s))
+    return w + " must not contain control characters";
+  if (utf8Length(s) < 0)
+    return w + " must be valid UTF-8";
+  return "";
+}
+
 } // namespace rdc::auth

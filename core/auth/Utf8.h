@@ -3,6 +3,7 @@
 // it), so the stores check before they write.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace rdc::auth {
@@ -13,5 +14,11 @@ long utf8Length(std::string_view s);
 
 // True when `s` holds a C0 control character (NUL included) or DEL.
 bool hasControlChar(std::string_view s);
+
+// An error text or "" for a stored text field (ids, uuids, notes): at most
+// maxBytes bytes, valid UTF-8, no control characters, and not empty unless
+// allowEmpty. `what` starts the message ("Device note is too long ...").
+std::string textProblem(std::string_view what, std::string_view s, size_t maxBytes,
+                        bool allowEmpty);
 
 } // namespace rdc::auth

@@ -76,6 +76,38 @@ CREATE TABLE core_devices (
 );
 CREATE INDEX core_devices_owner_user_id ON core_devices(owner_user_id);
 )sql"},
+      // Device groups (rdconsole device-group ...; ABI 1.3), granted to users
+      // and to user groups. name_key and AUTOINCREMENT as for user groups.
+      // core_devices.device_group_id cannot get its foreign key (SQLite
+      // cannot add one to an existing table): DeviceGroupStore::remove
+      // releases a group's devices in the transaction that deletes it. Any
+      // value the column holds yet points at no group (nothing could create
+      // one before this step), and would come to mean the first groups
+      // created now: it is cleared.
+      {4, R"sql(
+CREATE TABLE core_device_groups (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  note TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE core_device_group_users (
+  device_group_id INTEGER NOT NULL REFERENCES core_device_groups(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES core_users(id) ON DELETE CASCADE,
+  PRIMARY KEY (device_group_id, user_id)
+);
+CREATE INDEX core_device_group_users_user_id ON core_device_group_users(user_id);
+CREATE TABLE core_device_group_user_groups (
+  device_group_id INTEGER NOT NULL REFERENCES core_device_groups(id) ON DELETE CASCADE,
+  user_group_id INTEGER NOT NULL REFERENCES core_user_groups(id) ON DELETE CASCADE,
+  PRIMARY KEY (device_group_id, user_group_id)
+);
+CREATE INDEX core_device_group_user_groups_user_group_id
+  ON core_device_group_user_groups(user_group_id);
+UPDATE core_devices SET device_group_id = NULL WHERE device_group_id IS NOT NULL;
+CREATE INDEX core_devices_device_group_id ON core_devices(device_group_id);
+)sql"},
   };
   return migrations;
 }

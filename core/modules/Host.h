@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/DeviceGroups.h"
 #include "auth/Devices.h"
 #include "auth/Groups.h"
 #include "auth/Tokens.h"
@@ -35,6 +36,7 @@ struct Host {
   events::EventBus &events;
   auth::GroupStore &groups;
   auth::DeviceStore &devices;
+  auth::DeviceGroupStore &deviceGroups;
 };
 
 // The host that identity calls without an exchange (ABI 1.1, ex == NULL)

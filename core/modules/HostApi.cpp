@@ -622,6 +622,13 @@ const rdc_host_api kTable = {
     &deviceGet,
     &devicePin,
     &deviceRepin,
+    // ABI 1.3
+    &deviceGroupFind,
+    &deviceGroupGet,
+    &deviceGroupIds,
+    &deviceUpdate,
+    &deviceList,
+    &userList,
 };
 
 } // namespace

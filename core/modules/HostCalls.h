@@ -1,6 +1,7 @@
 // Internal to core/modules: what the host-table trampolines share (status +
 // thread-local message, exception guard, view helpers), and the calls of
-// later minors, which live in HostApiV11.cpp and HostApiV12.cpp. Every call
+// later minors, which live in HostApiV11.cpp, HostApiV12.cpp and
+// HostApiV13.cpp. Every call
 // is noexcept towards the module: exceptions become status codes plus
 // last_error().
 #pragma once
@@ -58,5 +59,16 @@ rdc_status devicePin(rdc_module *m, const char *id, size_t idLen, const char *uu
                      rdc_device *out);
 rdc_status deviceRepin(rdc_module *m, const char *id, size_t idLen, const char *uuid,
                        size_t uuidLen);
+
+// ---- ABI 1.3 (HostApiV13.cpp) ------------------------------------------------
+rdc_status deviceGroupFind(rdc_module *m, const char *name, size_t len, int64_t *outId);
+rdc_status deviceGroupGet(rdc_module *m, int64_t id, rdc_str *outName);
+rdc_status deviceGroupIds(rdc_module *m, int64_t viewerUserId, int64_t *out, uint32_t cap,
+                          uint32_t *count);
+rdc_status deviceUpdate(rdc_module *m, const char *id, size_t idLen, const rdc_device_update *u);
+rdc_status deviceList(rdc_module *m, const rdc_device_query *q, rdc_device_fn fn, void *userData,
+                      int64_t *total);
+rdc_status userList(rdc_module *m, int64_t offset, int64_t limit, int32_t status, rdc_user_fn fn,
+                    void *userData, int64_t *total);
 
 } // namespace rdc::modules::calls

@@ -8,6 +8,11 @@
  *
  * ---------------------------------------------------------------------------
  * BUMP LOG (newest first). Major = incompatible; minor = appended members.
+ *   1.3  2026-11-22  Device groups and the group view: device_group_find,
+ *                    device_group_get, device_group_ids (all, or those a
+ *                    user is granted), device_update (owner, device group,
+ *                    note), device_list (paged, what a user may see),
+ *                    user_list (paged).
  *   1.2  2026-11-22  Device registry (device_get, device_pin, device_repin):
  *                    RustDesk ids with the uuid pinned at first sight.
  *   1.1  2026-11-22  User groups (group_find, group_get, user_group_ids),
@@ -79,7 +84,7 @@ extern "C" {
 #endif
 
 #define RDC_ABI_MAJOR 1
-#define RDC_ABI_MINOR 2
+#define RDC_ABI_MINOR 3
 
 /* ---- exporting the entry symbol ------------------------------------------ */
 #if defined(_WIN32)
@@ -204,6 +209,36 @@ typedef struct rdc_device {
   rdc_str note;
   int64_t created_at_ms;
 } rdc_device;
+
+/* Which members of an rdc_device_update apply (ABI 1.3). */
+#define RDC_DEVICE_SET_OWNER 1u /* owner_user_id (0 = no owner)            */
+#define RDC_DEVICE_SET_GROUP 2u /* device_group_id (0 = no device group)   */
+#define RDC_DEVICE_SET_NOTE 4u  /* note                                    */
+
+/* A change to a registered device (ABI 1.3); members not named in `fields`
+ * are left as they are. */
+typedef struct rdc_device_update {
+  uint32_t struct_size;
+  uint32_t fields; /* RDC_DEVICE_SET_* bits                                 */
+  int64_t owner_user_id;
+  int64_t device_group_id;
+  rdc_str note;
+} rdc_device_update;
+
+/* A page of devices (ABI 1.3), ordered by RustDesk id (byte order). */
+typedef struct rdc_device_query {
+  uint32_t struct_size;
+  /* 0 = every device (an administrator's view). Otherwise only the devices
+   * this user may see: those they own, and those in a device group granted
+   * to them or to one of their user groups. */
+  int64_t viewer_user_id;
+  int64_t offset; /* >= 0                                                    */
+  int64_t limit;  /* 1..1000                                                 */
+} rdc_device_query;
+
+/* Called once per row; the views live until the callback returns. */
+typedef void (*rdc_device_fn)(const rdc_device *device, void *user_data);
+typedef void (*rdc_user_fn)(const rdc_user *user, void *user_data);
 
 /* An operator command (ABI 1.1): `rdconsole <name> <args...>`. argv[0] is the
  * name itself; argv[argc] is NULL. Returns the process exit code (0 success,
@@ -358,7 +393,8 @@ typedef struct rdc_host_api {
                                 const char *key, rdc_str *out);
   /* Registration (init only; RDC_STATE later): adds `rdconsole <cmd->name>
    * ...`. RDC_INVALID for a malformed name; RDC_CONFLICT for a core verb
-   * (user, group, modules, db, help, version) or a name this module already
+   * (user, group, device-group, modules, db,
+   * help, version) or a name this module already
    * added. A core verb, or a name another module added first, also skips the
    * module after its init, whatever init returned. */
   rdc_status (*command_add)(rdc_module *m, const rdc_command *cmd);
@@ -382,6 +418,36 @@ typedef struct rdc_host_api {
    * the next uuid seen is pinned. RDC_NOT_FOUND for an unknown id. */
   rdc_status (*device_repin)(rdc_module *m, const char *id, size_t id_len,
                              const char *uuid, size_t uuid_len);
+
+  /* ---- ABI 1.3: device groups, assignment, the group view -----------------
+   * Device groups live in the core (rdconsole device-group ...): names are
+   * matched case-insensitively; ids are never reused. A device group is
+   * granted to users and to user groups; a user "may see" a device they own
+   * or one in a device group granted to them or to one of their groups. */
+  rdc_status (*device_group_find)(rdc_module *m, const char *name, size_t len,
+                                  int64_t *out_id);
+  /* The device group's name; view lifetime as group_get. */
+  rdc_status (*device_group_get)(rdc_module *m, int64_t id, rdc_str *out_name);
+  /* Ids of every device group (viewer_user_id 0), or of those granted to
+   * that user directly or through a user group; ascending. Buffer protocol
+   * as user_group_ids. */
+  rdc_status (*device_group_ids)(rdc_module *m, int64_t viewer_user_id,
+                                 int64_t *out, uint32_t cap, uint32_t *count);
+  /* Applies `u` to a registered device. RDC_NOT_FOUND for an unknown device
+   * id; RDC_INVALID for an unknown owner or device group, or a bad note (at
+   * most 1024 bytes of UTF-8 without control characters). */
+  rdc_status (*device_update)(rdc_module *m, const char *id, size_t id_len,
+                              const rdc_device_update *u);
+  /* Calls fn for each device of the page and sets *total to the number of
+   * devices matching the query (all pages). */
+  rdc_status (*device_list)(rdc_module *m, const rdc_device_query *q,
+                            rdc_device_fn fn, void *user_data, int64_t *total);
+  /* Users ordered by name (case-insensitive), `limit` 1..1000 from `offset`;
+   * status -2 = any, else only users with that RDC_USER_* status. *total is
+   * the number of matching users. */
+  rdc_status (*user_list)(rdc_module *m, int64_t offset, int64_t limit,
+                          int32_t status, rdc_user_fn fn, void *user_data,
+                          int64_t *total);
 } rdc_host_api;
 
 /* True when the host table `api` has member `member` (for newer members). */

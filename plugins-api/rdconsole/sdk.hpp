@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -532,6 +533,118 @@ inline bool repinDevice(std::string_view id, std::string_view uuid) {
   return true;
 }
 
+// ---- device groups, assignment, the group view (ABI 1.3) ---------------------------
+inline std::optional<int64_t> findDeviceGroup(std::string_view name) {
+  int64_t id = 0;
+  rdc_status s = api().device_group_find(g_module, name.data(), name.size(), &id);
+  if (s == RDC_NOT_FOUND)
+    return std::nullopt;
+  check(s, "device group lookup");
+  return id;
+}
+inline std::optional<std::string> deviceGroupName(int64_t id) {
+  rdc_str out{};
+  rdc_status s = api().device_group_get(g_module, id, &out);
+  if (s == RDC_NOT_FOUND)
+    return std::nullopt;
+  check(s, "device group lookup");
+  return std::string(view(out));
+}
+// Every device group (viewerUserId 0) or those granted to that user.
+inline std::vector<int64_t> deviceGroupIds(int64_t viewerUserId) {
+  std::vector<int64_t> ids(16);
+  for (;;) {
+    uint32_t count = 0;
+    check(api().device_group_ids(g_module, viewerUserId, ids.data(),
+                                 static_cast<uint32_t>(ids.size()), &count),
+          "device groups");
+    if (count <= ids.size()) {
+      ids.resize(count);
+      return ids;
+    }
+    ids.resize(count);
+  }
+}
+struct DeviceUpdate {
+  std::optional<int64_t> ownerUserId;   // 0 = no owner
+  std::optional<int64_t> deviceGroupId; // 0 = no device group
+  std::optional<std::string> note;
+};
+// False when the device id is unknown; HostError (RDC_INVALID) for an
+// unknown owner or device group or a bad note.
+inline bool updateDevice(std::string_view id, const DeviceUpdate &u) {
+  rdc_device_update r{};
+  r.struct_size = sizeof(r);
+  if (u.ownerUserId) {
+    r.fields |= RDC_DEVICE_SET_OWNER;
+    r.owner_user_id = *u.ownerUserId;
+  }
+  if (u.deviceGroupId) {
+    r.fields |= RDC_DEVICE_SET_GROUP;
+    r.device_group_id = *u.deviceGroupId;
+  }
+  if (u.note) {
+    r.fields |= RDC_DEVICE_SET_NOTE;
+    r.note = toStr(*u.note);
+  }
+  rdc_status s = api().device_update(g_module, id.data(), id.size(), &r);
+  if (s == RDC_NOT_FOUND)
+    return false;
+  check(s, "device update");
+  return true;
+}
+template <class T> struct Page {
+  int64_t total = 0; // matching rows, all pages
+  std::vector<T> rows;
+};
+// viewerUserId 0 = every device.
+inline Page<Device> listDevices(int64_t viewerUserId, int64_t offset, int64_t limit) {
+  rdc_device_query q{};
+  q.struct_size = sizeof(q);
+  q.viewer_user_id = viewerUserId;
+  q.offset = offset;
+  q.limit = limit;
+  // Nothing may throw across the C boundary: a failure inside the callback
+  // is kept and rethrown after the call.
+  struct Acc {
+    Page<Device> page;
+    std::exception_ptr error;
+  } acc;
+  auto fn = [](const rdc_device *d, void *ud) {
+    Acc &a = *static_cast<Acc *>(ud);
+    try {
+      if (!a.error)
+        a.page.rows.push_back(toDevice(*d));
+    } catch (...) {
+      a.error = std::current_exception();
+    }
+  };
+  check(api().device_list(g_module, &q, fn, &acc, &acc.page.total), "device list");
+  if (acc.error)
+    std::rethrow_exception(acc.error);
+  return std::move(acc.page);
+}
+// status: RDC_USER_* or -2 for any.
+inline Page<User> listUsers(int64_t offset, int64_t limit, int32_t status = -2) {
+  struct Acc {
+    Page<User> page;
+    std::exception_ptr error;
+  } acc;
+  auto fn = [](const rdc_user *u, void *ud) {
+    Acc &a = *static_cast<Acc *>(ud);
+    try {
+      if (!a.error)
+        a.page.rows.push_back(toUser(*u));
+    } catch (...) {
+      a.error = std::current_exception();
+    }
+  };
+  check(api().user_list(g_module, offset, limit, status, fn, &acc, &acc.page.total), "user list");
+  if (acc.error)
+    std::rethrow_exception(acc.error);
+  return std::move(acc.page);
+}
+
 // ---- operator commands (ABI 1.1) ----------------------------------------------------
 class Command {
 public:
@@ -595,8 +708,41 @@ inline void addCommand(const char *name, const char *summary, CommandFn fn) {
 }
 
 // ---- events -------------------------------------------------------------------------
-inline void publish(const char *topic, std::string_view payload) {
-  api().publish(g_module, topic, payload.data(), payload.size());
+// False when the event was dropped (queue full or the server shutting down).
+inline bool publish(const char *topic, std::string_view payload) {
+  return api().publish(g_module, topic, payload.data(), payload.size()) == RDC_OK;
+}
+
+// An event callback: runs on the host's event thread, one event at a time in
+// publish order, concurrently with request handlers. What it throws is
+// logged, never propagated (nobody waits for its outcome).
+using EventHandler = std::function<void(std::string_view topic, std::string_view payload)>;
+
+namespace detail {
+inline std::deque<EventHandler> &eventHandlers() {
+  static std::deque<EventHandler> h;
+  return h;
+}
+inline void eventTrampoline(const char *topic, rdc_str payload, void *ud) noexcept {
+  try {
+    (*static_cast<EventHandler *>(ud))(topic ? topic : "", view(payload));
+  } catch (const std::exception &e) {
+    try {
+      logError(std::string("event ") + (topic ? topic : "") + ": " + e.what());
+    } catch (...) {
+    }
+  } catch (...) {
+  }
+}
+} // namespace detail
+
+// Registration (init only): calls `h` for every event published on `topic`
+// (exact match, "<module>.<event>") by any module, from start on.
+inline void subscribe(const char *topic, EventHandler h) {
+  auto &store = detail::eventHandlers();
+  store.push_back(std::move(h));
+  check(api().subscribe(g_module, topic, &detail::eventTrampoline, &store.back()),
+        std::string("subscribe ") + topic);
 }
 
 // ---- registration (init only) ----------------------------------------------------

@@ -15,6 +15,9 @@ RDC_C99_ASSERT(token_request_size_first, offsetof(rdc_token_request, struct_size
 RDC_C99_ASSERT(token_info_size_first, offsetof(rdc_token_info, struct_size) == 0);
 RDC_C99_ASSERT(host_api_size_first, offsetof(rdc_host_api, struct_size) == 0);
 RDC_C99_ASSERT(descriptor_size_first, offsetof(rdc_module_descriptor, struct_size) == 0);
+RDC_C99_ASSERT(device_size_first, offsetof(rdc_device, struct_size) == 0);
+RDC_C99_ASSERT(device_update_size_first, offsetof(rdc_device_update, struct_size) == 0);
+RDC_C99_ASSERT(device_query_size_first, offsetof(rdc_device_query, struct_size) == 0);
 RDC_C99_ASSERT(fixed_width_status, sizeof(rdc_status) == 4);
 RDC_C99_ASSERT(abi_major_is_one, RDC_ABI_MAJOR == 1);
 

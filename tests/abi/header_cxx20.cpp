@@ -13,6 +13,9 @@ static_assert(offsetof(rdc_route, struct_size) == 0);
 static_assert(offsetof(rdc_user, struct_size) == 0);
 static_assert(offsetof(rdc_token_request, struct_size) == 0);
 static_assert(offsetof(rdc_token_info, struct_size) == 0);
+static_assert(offsetof(rdc_device, struct_size) == 0);
+static_assert(offsetof(rdc_device_update, struct_size) == 0);
+static_assert(offsetof(rdc_device_query, struct_size) == 0);
 // Only plain C data may cross the boundary.
 static_assert(std::is_standard_layout_v<rdc_host_api> && std::is_trivial_v<rdc_host_api>);
 static_assert(std::is_standard_layout_v<rdc_module_descriptor>);

@@ -169,6 +169,16 @@ Populated populate(app::Runtime &rt, const std::vector<Migration> &module = kMod
   rt.devices->pin("987654321", "uuid-2");
   rt.devices->repin("987654321", "");
   rt.devices->pin("gap", "uuid-3");
+  // Device groups (core migration 4): a deleted one leaves an id gap; grants
+  // to a user and to user groups; a device assigned to a group.
+  auto gone = rt.deviceGroups->create("gone");
+  auto lab = rt.deviceGroups->create("Lab ✓", kUtf8);
+  auto field = rt.deviceGroups->create("field");
+  REQUIRE(rt.deviceGroups->remove(gone.id));
+  rt.deviceGroups->grantUser(lab.id, bobId);
+  rt.deviceGroups->grantUserGroup(lab.id, ops.id);
+  rt.deviceGroups->grantUserGroup(field.id, sales.id);
+  REQUIRE(rt.devices->update("gap", {std::nullopt, lab.id, std::nullopt}));
 
   auto lease = rt.pool->acquire();
   db::exec(*lease, "UPDATE core_devices SET owner_user_id = ?, note = ? WHERE rustdesk_id = ?",
@@ -329,14 +339,16 @@ TEST_SUITE("postgres") {
     for (const auto &t : report)
       order.push_back(t.table + ":" + std::to_string(t.rows));
     CHECK(order == std::vector<std::string>{"copytest_zparent:2", "copytest_achild:3",
-                                            "core_users:3", "core_devices:3", "core_tokens:3",
-                                            "core_user_groups:2", "core_user_group_members:3"});
+                                            "core_device_groups:2", "core_user_groups:2",
+                                            "core_device_group_user_groups:2", "core_users:3",
+                                            "core_device_group_users:1", "core_devices:3",
+                                            "core_tokens:3", "core_user_group_members:3"});
 
     {
       auto source = rt.pool->acquire();
       auto pg = target->acquire();
       for (const char *table : {"core_users", "core_tokens", "core_user_groups", "core_devices",
-                                "copytest_zparent", "copytest_achild"}) {
+                                "core_device_groups", "copytest_zparent", "copytest_achild"}) {
         CAPTURE(table);
         const auto expected = dump(*source, table);
         CHECK(expected.size() >= 2);
@@ -345,6 +357,12 @@ TEST_SUITE("postgres") {
       const auto members = dump(*source, "core_user_group_members", "group_id, user_id");
       CHECK(members.size() == 3);
       CHECK(dump(*pg, "core_user_group_members", "group_id, user_id") == members);
+      for (const char *table : {"core_device_group_users", "core_device_group_user_groups"}) {
+        CAPTURE(table);
+        const auto grants = dump(*source, table, "1, 2");
+        CHECK(!grants.empty());
+        CHECK(dump(*pg, table, "1, 2") == grants);
+      }
       // The extremes themselves, typed as they were written.
       auto st = pg->prepare("SELECT i, r, t, b FROM copytest_achild ORDER BY id");
       REQUIRE(st->step() == Step::Row);
@@ -412,6 +430,23 @@ TEST_SUITE("postgres") {
     CHECK_FALSE(devices.pin("123456789", "uuid-other").pinnedMatches);
     CHECK(devices.pin("987654321", "uuid-new").pinnedMatches); // was unpinned
     CHECK(devices.pin("fresh", "uuid-4").device.rowId > 40);
+
+    // Device groups keep their grants and devices; a new one gets an id
+    // above the deleted one's too.
+    auth::DeviceGroupStore deviceGroups(*target);
+    auto lab = deviceGroups.findByName("lab ✓");
+    REQUIRE(lab.has_value());
+    CHECK(lab->note == kUtf8);
+    auto bob = users.findByName("bob");
+    REQUIRE(bob.has_value());
+    CHECK(deviceGroups.idsVisibleTo(bob->id) == std::vector<int64_t>{lab->id});
+    CHECK(deviceGroups.idsVisibleTo(alice->id).size() == 2); // ops and Sales EU
+    CHECK(devices.get("gap")->deviceGroupId == lab->id);
+    auto seen = devices.page(bob->id, 0, 10);
+    CHECK(seen.total == 1);
+    REQUIRE(seen.rows.size() == 1);
+    CHECK(seen.rows[0].id == "gap");
+    CHECK(deviceGroups.create("new device group").id == deviceGroups.findByName("field")->id + 1);
   }
 
   TEST_CASE("db copy: the source is read as one snapshot while others keep writing to it" *
@@ -434,7 +469,7 @@ TEST_SUITE("postgres") {
       wrote = true;
     });
     CHECK(wrote);
-    CHECK(report.size() == 7);
+    CHECK(report.size() == 10); // copytest's two tables and the eight core tables
     CHECK(rt.users->findByName("late").has_value());
     auto pg = target->acquire();
     CHECK(dump(*pg, "core_users") == before);
@@ -469,7 +504,7 @@ TEST_SUITE("postgres") {
       auto source = rt.pool->acquire();
       report = app::copyDatabase(*source, *target, coreAnd(bulk));
     }
-    REQUIRE(report.size() == 6); // copytest_bulk and the five core tables
+    REQUIRE(report.size() == 9); // copytest_bulk and the eight core tables
     CHECK(report[0].table == "copytest_bulk");
     CHECK(report[0].rows == 1203);
     auto source = rt.pool->acquire();
@@ -571,7 +606,8 @@ TEST_SUITE("postgres") {
       // and a row in the auth module's own table.
       app::Runtime rt(cfg);
       events::EventBus bus;
-      modules::Host host{cfg, *rt.pool, *rt.users, *rt.tokens, bus, *rt.groups, *rt.devices};
+      modules::Host host{cfg, *rt.pool,   *rt.users,   *rt.tokens,
+                         bus, *rt.groups, *rt.devices, *rt.deviceGroups};
       modules::LoaderOptions opts;
       opts.dir = builtModulesDir();
       modules::ModuleLoader loader(&host, opts);
@@ -601,6 +637,7 @@ TEST_SUITE("postgres") {
     CHECK(text.find("\ncore_user_groups: 0 rows\n") != std::string::npos);
     CHECK(text.find("\ncore_user_group_members: 0 rows\n") != std::string::npos);
     CHECK(text.find("\ncore_devices: 0 rows\n") != std::string::npos);
+    CHECK(text.find("\ncore_device_groups: 0 rows\n") != std::string::npos);
     CHECK(text.find("copied 2 rows in ") != std::string::npos);
 
     // A server configured for PostgreSQL sees the same data.

@@ -1,90 +1,33 @@
-// The device registry (core/auth/Devices.cpp) on both engines: every
-// behaviour runs against SQLite, and again in the "postgres" suite against a
-// private schema on the server of RDC_TEST_PG_URL (ctest's unit/postgres
-// starts one; without it those cases are skipped).
+// The device registry (core/auth/Devices.cpp) on both engines (Engines.h).
+// Updates and pages of devices (ABI 1.3) are in DeviceGroupsTest.cpp.
 #include "auth/Devices.h"
 
 #include "AuthFixture.h"
-
-#include "db/Postgres.h"
+#include "Engines.h"
 
 #include <doctest/doctest.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <functional>
 #include <latch>
 #include <set>
 #include <stdexcept>
 #include <thread>
 
-#include <unistd.h>
-
 using namespace rdc;
 
 namespace {
 
-std::string serverUrl() {
-  const char *url = std::getenv("RDC_TEST_PG_URL");
-  return url ? url : "";
-}
+using test::Engine;
+using test::migrated;
+using test::PgEngine;
+using test::SqliteEngine;
 
 bool noServer() {
-  return serverUrl().empty();
-}
-
-// Two pools on one migrated database stand for two server instances.
-struct Engine {
-  virtual ~Engine() = default;
-  virtual std::unique_ptr<db::Pool> pool() = 0;
-};
-
-struct SqliteEngine : Engine {
-  test::TempDir dir;
-  std::unique_ptr<db::Pool> pool() override { return test::sqlitePool(dir, 4); }
-};
-
-// A private schema (the URL's search_path points there), dropped afterwards.
-struct PgEngine : Engine {
-  std::string schema;
-  std::unique_ptr<db::Connection> admin;
-  PgEngine() {
-    static std::atomic<int> counter{0};
-    schema = "rdc_dev" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    admin = db::openPostgres({serverUrl(), "", 5});
-    db::exec(*admin, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    db::exec(*admin, "CREATE SCHEMA " + schema);
-  }
-  ~PgEngine() override {
-    try {
-      db::exec(*admin, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    } catch (...) {
-    }
-  }
-  std::unique_ptr<db::Pool> pool() override {
-    std::string url = serverUrl();
-    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-      url += (url.find('?') == std::string::npos ? "?" : "&") +
-             std::string("options=-csearch_path%3D") + schema;
-    else
-      url += " options='-csearch_path=" + schema + "'";
-    return std::make_unique<db::Pool>(db::postgresFactory({url, "", 5}), 4,
-                                      std::chrono::milliseconds(5000));
-  }
-};
-
-std::unique_ptr<db::Pool> migrated(Engine &e) {
-  auto pool = e.pool();
-  auto lease = pool->acquire();
-  db::migrate(*lease, "core", db::coreMigrations());
-  return pool;
+  return test::noPgServer();
 }
 
 int64_t count(db::Pool &pool, const std::string &sql) {
-  auto lease = pool.acquire();
-  auto st = lease->prepare(sql);
-  REQUIRE(st->step() == db::Step::Row);
-  return st->columnInt(0);
+  return test::countRows(pool, sql);
 }
 
 void pinRepinAndUnpin(Engine &e) {

@@ -17,8 +17,8 @@ TEST_CASE("commands: names a module may use") {
 }
 
 TEST_CASE("commands: the core keeps its verbs") {
-  for (const char *verb : {"user", "group", "modules", "db", "help", "version"})
+  for (const char *verb : {"user", "group", "device-group", "modules", "db", "help", "version"})
     CHECK_MESSAGE(isCoreVerb(verb), verb);
-  for (const char *other : {"ab", "users", "groups", "", "USER"})
+  for (const char *other : {"ab", "users", "groups", "", "USER", "device-groups", "devices"})
     CHECK_MESSAGE(!isCoreVerb(other), other);
 }
