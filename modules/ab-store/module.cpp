@@ -3,8 +3,11 @@
 // serves no routes. The HTTP faces are ab-shared (shared-mode API) and
 // ab-legacy (one-blob API); both depend on this module and share its code
 // (lib/), so a personal book is one set of data whichever API a client uses.
+// It also files devices into books when agent-loop assigns them
+// (device_filing.cpp, event agent-loop.address_book_assign).
 #include "ab_limits.h"
 #include "cli.h"
+#include "device_filing.h"
 #include "schema.h"
 
 #include <rdconsole/sdk.hpp>
@@ -16,6 +19,9 @@ void init() {
   ab::addSchema();
   rdc::addCommand("ab", "address books: list, create, grant, revoke, history, restore, ...",
                   ab::runAbCommand);
+  // agent-loop files devices into books (rustdesk --assign, sysinfo presets).
+  rdc::subscribe(ab::kDeviceFilingTopic,
+                 [](std::string_view, std::string_view payload) { ab::onDeviceFiling(payload); });
 }
 
 } // namespace

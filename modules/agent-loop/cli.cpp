@@ -3,6 +3,7 @@
 // picks them up within about one flush interval.
 #include "cli.h"
 
+#include "assign.h"
 #include "settings.h"
 #include "store.h"
 
@@ -12,12 +13,16 @@
 namespace agent {
 namespace {
 
-const char *kUsage = "usage: rdconsole devices <sub-command>\n"
-                     "  list                        ID ONLINE LAST-SEEN VERSION OS HOSTNAME\n"
-                     "  disconnect ID CONN_ID       drop one connection at the next heartbeat\n"
-                     "  request-sysinfo ID          ask the device to upload its sysinfo again\n"
-                     "  repin ID [UUID]             pin another uuid; without UUID, the next one "
-                     "seen is pinned\n";
+const char *kUsage =
+    "usage: rdconsole devices <sub-command>\n"
+    "  list                        ID ONLINE LAST-SEEN VERSION OS HOSTNAME\n"
+    "  disconnect ID CONN_ID       drop one connection at the next heartbeat\n"
+    "  request-sysinfo ID          ask the device to upload its sysinfo again\n"
+    "  repin ID [UUID]             pin another uuid; without UUID, the next one "
+    "seen is pinned\n"
+    "  assign ID [--user USER] [--device-group GROUP] [--strategy NAME] [--note TEXT]\n"
+    "                              owner, device group, strategy, note (an empty\n"
+    "                              value clears; address books: rustdesk --assign)\n";
 
 std::string pad(std::string s, size_t width) {
   if (s.size() < width)
@@ -67,6 +72,45 @@ int64_t connIdOf(const std::string &s) {
   if (used == 0 || used != s.size() || v < INT32_MIN || v > INT32_MAX)
     throw rdc::UsageError("CONN_ID must be a 32-bit integer, got '" + s + "'");
   return v;
+}
+
+// `devices assign ID --flag VALUE ...`: the same checks and effects as
+// `rustdesk --assign` (assign.cpp), without the address book, whose filing is
+// an event that a command process does not deliver.
+int assign(rdc::Command &cmd, const std::vector<std::string> &args) {
+  if (args.size() < 5 || args.size() % 2 == 0)
+    throw rdc::UsageError("devices assign takes an ID and --user, --device-group, --strategy or "
+                          "--note options, each with a value");
+  const std::string &id = args[2];
+  AssignRequest req;
+  for (size_t i = 3; i + 1 < args.size(); i += 2) {
+    const std::string &flag = args[i];
+    std::optional<std::string> *field = flag == "--user"           ? &req.userName
+                                        : flag == "--device-group" ? &req.deviceGroupName
+                                        : flag == "--strategy"     ? &req.strategyName
+                                        : flag == "--note"         ? &req.note
+                                                                   : nullptr;
+    if (!field)
+      throw rdc::UsageError("unknown devices assign option '" + flag + "'");
+    if (*field)
+      throw rdc::UsageError("devices assign option '" + flag + "' given twice");
+    *field = args[i + 1];
+  }
+  auto device = rdc::getDevice(id);
+  if (!device)
+    throw std::invalid_argument("no device with id '" + id + "'");
+  AssignPlan plan;
+  try {
+    plan = planAssignment(req);
+  } catch (const AssignError &e) {
+    throw std::invalid_argument(e.what());
+  }
+  std::vector<std::string> changed = applyAssignment(*device, plan, AssignSource{"cli", 0, ""});
+  std::string list;
+  for (const std::string &c : changed)
+    list += (list.empty() ? "" : ", ") + c;
+  cmd.out("assigned " + id + (list.empty() ? ": nothing changed" : ": " + list) + "\n");
+  return 0;
 }
 
 } // namespace
@@ -120,6 +164,8 @@ int runDevicesCommand(rdc::Command &cmd, const std::vector<std::string> &args) {
                          : "pinned " + args[2] + " to the given uuid\n");
     return 0;
   }
+  if (sub == "assign")
+    return assign(cmd, args);
   throw rdc::UsageError("unknown devices sub-command '" + sub + "'\n" + kUsage);
 }
 

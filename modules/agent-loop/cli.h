@@ -7,4 +7,6 @@
 
 namespace agent {
 int runDevicesCommand(rdc::Command &cmd, const std::vector<std::string> &args);
-}
+// `rdconsole strategy ...` (cli_strategy.cpp).
+int runStrategyCommand(rdc::Command &cmd, const std::vector<std::string> &args);
+} // namespace agent

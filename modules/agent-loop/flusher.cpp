@@ -1,6 +1,7 @@
 #include "flusher.h"
 
 #include "store.h"
+#include "strategy_cache.h"
 
 #include <rdconsole/sdk.hpp>
 
@@ -16,6 +17,13 @@ Flusher::~Flusher() {
 }
 
 void Flusher::start() {
+  {
+    // Serve strategies from the first heartbeat on; older re-pins and
+    // refreshes concern no device in memory yet.
+    rdc::Db db = rdc::Db::acquire();
+    strategyCache().refresh(db);
+    repinMark_ = newestRequestId(db);
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -49,7 +57,10 @@ void Flusher::flushOnce() {
     rdc::Db db = rdc::Db::acquire();
     writePresence(db, batch);
     batch.clear();
-    // Re-pinned devices are looked up again at their next request.
+    // Strategy edits and assignments (from the CLI or another instance).
+    strategyCache().refresh(db);
+    // Re-pinned devices, and devices whose owner or device group changed, are
+    // looked up again at their next request.
     for (const auto &[requestId, deviceId] : repinsAfter(db, repinMark_)) {
       table_.forget(deviceId);
       repinMark_ = requestId;

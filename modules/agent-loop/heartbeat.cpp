@@ -5,6 +5,7 @@
 #include "handlers.h"
 #include "settings.h"
 #include "store.h"
+#include "strategy_cache.h"
 
 #include <rdconsole/json.hpp>
 
@@ -29,7 +30,14 @@ void admitFromRegistry(const Contact &c) {
   rdc::Db db = rdc::Db::acquire();
   bool sysinfo = hasSysinfo(db, c.id);
   PendingFlags flags = pendingFor(db, c.id);
-  presence().admit(c.id, pin.device.uuid, sysinfo, flags.sysinfoRequested, flags.disconnectPending);
+  PresenceTable::Admission a;
+  a.pinnedUuid = pin.device.uuid;
+  a.hasSysinfo = sysinfo;
+  a.sysinfoRequested = flags.sysinfoRequested;
+  a.disconnectPending = flags.disconnectPending;
+  a.ownerUserId = pin.device.ownerUserId;
+  a.deviceGroupId = pin.device.deviceGroupId;
+  presence().admit(c.id, a);
 }
 
 } // namespace
@@ -77,18 +85,36 @@ void handleHeartbeat(rdc::Exchange &ex) {
       seen.wantSysinfo = false;
     }
   }
-  if (!seen.wantSysinfo && disconnect.empty()) {
+  // The strategy goes only to a client whose stamp differs: the client
+  // rewrites its whole config on every delivery (client-truth §2.24).
+  std::optional<EffectiveStrategy> strategy =
+      strategyCache().current()->effective(c.id, seen.ownerUserId, seen.deviceGroupId);
+  if (strategy && strategy->stamp == hb.modifiedAt.value_or(0))
+    strategy.reset();
+  if (!seen.wantSysinfo && disconnect.empty() && !strategy) {
     ex.json(200, "{}");
     return;
   }
+  std::string reply = "{";
+  auto sep = [&reply] {
+    if (reply.size() > 1)
+      reply += ',';
+  };
   // Any "sysinfo" key makes the client re-upload (client-truth §0 B6): only
   // when the server wants it.
-  nlohmann::json reply = nlohmann::json::object();
   if (seen.wantSysinfo)
-    reply["sysinfo"] = 1;
-  if (!disconnect.empty())
-    reply["disconnect"] = disconnect;
-  rdc::replyJson(ex, 200, reply);
+    reply += "\"sysinfo\":1";
+  if (!disconnect.empty()) {
+    sep();
+    reply += "\"disconnect\":" + rdc::jsonDump(nlohmann::json(disconnect));
+  }
+  if (strategy) {
+    sep();
+    reply += "\"modified_at\":" + std::to_string(strategy->stamp) + ",\"strategy\":";
+    reply += *strategy->payload;
+  }
+  reply += '}';
+  ex.json(200, reply);
 }
 
 } // namespace agent

@@ -4,11 +4,17 @@
 // core registry; presence is served from memory (presence.cpp) and made
 // durable in batches (flusher.cpp); sysinfo and operator requests are in this
 // module's tables (store.cpp). Operator command: `rdconsole devices ...`.
+// Logged-in side: the group view (group_view.cpp) and, with an
+// administrator's token, --assign / --deploy (devices_api.cpp, assign.cpp).
 #include "cli.h"
+#include "device_store.h"
+#include "devices_api.h"
 #include "flusher.h"
+#include "group_view.h"
 #include "handlers.h"
 #include "settings.h"
 #include "store.h"
+#include "strategies.h"
 
 #include <rdconsole/sdk.hpp>
 
@@ -33,14 +39,29 @@ void init() {
   const agent::Settings &s = agent::loadSettings();
   (void)s;
   agent::addSchema();
+  agent::addStrategySchema();
+  agent::addDeviceSchema(); // migration 3 (labels, deployed keys)
+  agent::loadDeploySettings();
   rdc::addRoute("POST", "/api/heartbeat", RDC_AUTH_NONE, agent::handleHeartbeat,
                 kHeartbeatBodyLimit);
   rdc::addRoute("POST", "/api/sysinfo", RDC_AUTH_NONE, agent::handleSysinfo,
                 agent::settings().maxSysinfoBytes);
   rdc::addRoute("POST", "/api/sysinfo_ver", RDC_AUTH_NONE, agent::handleSysinfoVer,
                 kHeartbeatBodyLimit);
+  // The group view (a logged-in user's Bearer token; client-truth §2.21-2.23).
+  rdc::addRoute("GET", "/api/device-group/accessible", RDC_AUTH_USER,
+                agent::handleAccessibleDeviceGroups);
+  rdc::addRoute("GET", "/api/users", RDC_AUTH_USER, agent::handleUsers);
+  rdc::addRoute("GET", "/api/peers", RDC_AUTH_USER, agent::handlePeers);
+  // `rustdesk --assign` / `--deploy` with an administrator's token (§2.32, E3).
+  rdc::addRoute("POST", "/api/devices/cli", RDC_AUTH_ADMIN, agent::handleDevicesCli,
+                kHeartbeatBodyLimit);
+  rdc::addRoute("POST", "/api/devices/deploy", RDC_AUTH_ADMIN, agent::handleDeploy,
+                kHeartbeatBodyLimit);
   rdc::addCommand("devices", "devices: list, disconnect, request-sysinfo, repin",
                   agent::runDevicesCommand);
+  rdc::addCommand("strategy", "strategies: create, set, assign to a device, user or device group",
+                  agent::runStrategyCommand);
 }
 
 void start() {

@@ -1,5 +1,8 @@
 #include "presence.h"
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <functional>
 
 namespace agent {
@@ -48,7 +51,7 @@ Seen PresenceTable::touch(const Contact &c, const RateLimit &limit) {
   }
   d.lastSeenMs = c.nowMs;
   if (c.ver)
-    d.ver = *c.ver;
+    d.ver = static_cast<int32_t>(std::clamp<int64_t>(*c.ver, INT32_MIN, INT32_MAX));
   if (c.conns)
     d.conns = *c.conns;
   if (!d.dirty) {
@@ -58,20 +61,32 @@ Seen PresenceTable::touch(const Contact &c, const RateLimit &limit) {
   Seen seen{Verdict::Ok};
   seen.wantSysinfo = !d.hasSysinfo || d.sysinfoRequested;
   seen.disconnectPending = d.disconnectPending;
+  seen.ownerUserId = d.ownerUserId;
+  seen.deviceGroupId = d.deviceGroupId;
   return seen;
 }
 
-void PresenceTable::admit(std::string_view id, std::string_view pinnedUuid, bool hasSysinfo,
-                          bool sysinfoRequested, bool disconnectPending) {
+namespace {
+uint32_t narrowId(int64_t id) {
+  // An id that does not fit is treated as none (no strategy from it) rather
+  // than aliasing another user's or group's.
+  return id > 0 && id <= static_cast<int64_t>(UINT32_MAX) ? static_cast<uint32_t>(id) : 0;
+}
+} // namespace
+
+void PresenceTable::admit(std::string_view id, const Admission &a) {
   Shard &s = shardOf(id);
   std::lock_guard<std::mutex> lock(s.mu);
   auto [it, inserted] = s.devices.try_emplace(std::string(id));
   if (!inserted)
     return;
-  it->second.uuid = std::string(pinnedUuid);
-  it->second.hasSysinfo = hasSysinfo;
-  it->second.sysinfoRequested = sysinfoRequested;
-  it->second.disconnectPending = disconnectPending;
+  DeviceState &d = it->second;
+  d.uuid = std::string(a.pinnedUuid);
+  d.hasSysinfo = a.hasSysinfo;
+  d.sysinfoRequested = a.sysinfoRequested;
+  d.disconnectPending = a.disconnectPending;
+  d.ownerUserId = narrowId(a.ownerUserId);
+  d.deviceGroupId = narrowId(a.deviceGroupId);
 }
 
 void PresenceTable::forget(std::string_view id) {

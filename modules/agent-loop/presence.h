@@ -14,14 +14,20 @@
 
 namespace agent {
 
+// Sized for a million devices per process (README: RSS per tracked device):
+// 32-bit fields where the values fit, ordered to avoid padding.
 struct DeviceState {
   std::string uuid; // the pinned uuid
   int64_t lastSeenMs = 0;
-  int64_t ver = 0;
   std::vector<int32_t> conns;
+  int32_t ver = 0;          // the client's version number, e.g. 1004090
   uint32_t windowStart = 0; // rate window start, seconds since the epoch
   uint32_t windowCount = 0;
-  uint32_t recheckAfter = 0;      // seconds; see Seen::recheckPin
+  uint32_t recheckAfter = 0; // seconds; see Seen::recheckPin
+  // The registry's owner and device group (0 = none), for the effective
+  // strategy. Core ids beyond 2^32 - 1 are not expected; see admit().
+  uint32_t ownerUserId = 0;
+  uint32_t deviceGroupId = 0;
   bool hasSysinfo = false;        // stored sysinfo exists
   bool sysinfoRequested = false;  // an operator asked for a re-upload
   bool disconnectPending = false; // an operator queued disconnects
@@ -40,6 +46,8 @@ struct Seen {
   bool recheckPin = false; // UuidMismatch: time to ask the registry again
   bool wantSysinfo = false;
   bool disconnectPending = false;
+  int64_t ownerUserId = 0;   // Ok only
+  int64_t deviceGroupId = 0; // Ok only
 };
 
 struct Contact {
@@ -71,8 +79,12 @@ public:
   Seen touch(const Contact &c, const RateLimit &limit);
   // Adds a device after its registry lookup; keeps an entry another thread
   // added meanwhile.
-  void admit(std::string_view id, std::string_view pinnedUuid, bool hasSysinfo,
-             bool sysinfoRequested, bool disconnectPending);
+  struct Admission {
+    std::string_view pinnedUuid;
+    bool hasSysinfo = false, sysinfoRequested = false, disconnectPending = false;
+    int64_t ownerUserId = 0, deviceGroupId = 0;
+  };
+  void admit(std::string_view id, const Admission &a);
   // Forgets a device (e.g. after an operator re-pin) so the next request
   // looks it up again.
   void forget(std::string_view id);

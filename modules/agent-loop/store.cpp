@@ -71,7 +71,8 @@ bool needsSysinfo(rdc::Db &db, std::string_view id) {
 
 std::vector<std::pair<int64_t, std::string>> repinsAfter(rdc::Db &db, int64_t afterId) {
   rdc::Stmt st = db.prepare(
-      "SELECT id, device_id FROM agent_requests WHERE kind = 'repin' AND id > ? ORDER BY id");
+      "SELECT id, device_id FROM agent_requests WHERE kind IN ('repin', 'refresh') AND id > ?"
+      " ORDER BY id");
   st.bind(1, afterId);
   std::vector<std::pair<int64_t, std::string>> out;
   while (st.step())

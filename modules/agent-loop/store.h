@@ -29,8 +29,9 @@ std::vector<PendingRequest> allPending(rdc::Db &db);
 // operator asked for a re-upload (another instance may have received it).
 bool needsSysinfo(rdc::Db &db, std::string_view id);
 
-// Re-pins are recorded as already-delivered requests of kind "repin", so that
-// every instance can notice them: ids of those after `afterId`, and the
+// Re-pins (kind "repin") and owner / device-group changes (kind "refresh",
+// strategies.h deviceChanged) are recorded as already-delivered requests, so
+// that every instance can notice them: ids of those after `afterId`, and the
 // newest request id (the starting mark).
 std::vector<std::pair<int64_t, std::string>> repinsAfter(rdc::Db &db, int64_t afterId);
 int64_t newestRequestId(rdc::Db &db);

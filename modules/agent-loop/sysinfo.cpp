@@ -1,7 +1,10 @@
 // POST /api/sysinfo and POST /api/sysinfo_ver. The reply SYSINFO_UPDATED is a
 // promise: the body is stored before it is sent (client-truth §0 B5, §5.17).
+// Presets in the body (preset-user-name, ...) assign the device (presets.h).
 #include "agent_request.h"
+#include "assign.h"
 #include "handlers.h"
+#include "presets.h"
 #include "settings.h"
 #include "store.h"
 
@@ -12,6 +15,42 @@ namespace agent {
 namespace {
 std::string fieldOr(const nlohmann::json &body, const char *key) {
   return rdc::optString(body, key, 4096).value_or("");
+}
+
+// Best effort: the sysinfo is stored whatever the presets say, and the client
+// must hear SYSINFO_UPDATED (any other reply makes it re-POST, §2.26). A
+// preset naming an unknown user, strategy or device group changes nothing
+// and is logged. Applying is idempotent: every upload re-sends the presets.
+void applyPresets(const std::string &id, const nlohmann::json &body) {
+  std::vector<std::string> skipped;
+  AssignRequest presets = presetsOf(body, &skipped);
+  for (const std::string &key : skipped)
+    rdc::logWarn("sysinfo of device " + rdc::jsonQuote(id) + ": " + key +
+                 " is not a string, ignored");
+  if (!hasPresets(presets))
+    return;
+  try {
+    AssignPlan plan = planAssignment(presets);
+    std::optional<rdc::Device> device = rdc::getDevice(id); // registered by admitRequest
+    if (!device)
+      return;
+    std::vector<std::string> changed =
+        applyAssignment(*device, plan, AssignSource{"sysinfo-preset", 0, ""});
+    // Strategy and address book are idempotent on their side and always
+    // listed; the registry fields and labels only when they changed.
+    std::string what;
+    bool registryChanged = false;
+    for (const std::string &c : changed) {
+      what += (what.empty() ? "" : ", ") + c;
+      registryChanged |= c != "strategy" && c != "address book";
+    }
+    rdc::log(registryChanged ? RDC_LOG_INFO : RDC_LOG_DEBUG,
+             "sysinfo presets of device " + rdc::jsonQuote(id) + " applied: " + what);
+  } catch (const AssignError &e) {
+    rdc::logWarn("sysinfo presets of device " + rdc::jsonQuote(id) + " not applied: " + e.what());
+  } catch (const std::exception &e) {
+    rdc::logError("sysinfo presets of device " + rdc::jsonQuote(id) + " failed: " + e.what());
+  }
 }
 } // namespace
 
@@ -27,6 +66,7 @@ void handleSysinfo(rdc::Exchange &ex) {
     saveSysinfo(db, key.id, ex.body(), f, c.nowMs);
   }
   presence().markSysinfoStored(key.id);
+  applyPresets(key.id, body);
   ex.header("Content-Type", "text/plain; charset=utf-8");
   ex.json(200, "SYSINFO_UPDATED");
 }

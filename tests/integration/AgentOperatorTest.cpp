@@ -3,6 +3,7 @@
 // the database, picked up by the running server within about one flush
 // interval, delivered once), `devices list`, and the CLI's exit codes.
 #include "harness/AgentClient.h"
+#include "harness/GroupViewClient.h"
 #include "harness/Poll.h"
 
 #include <doctest/doctest.h>
@@ -266,4 +267,57 @@ TEST_CASE("Agent operator: devices verbs fail with exit 1 for unknown devices, 2
   // None of them queued or changed anything for the real device.
   expectQuietFor(s, d, std::chrono::milliseconds(1500), {5, 6});
   CHECK(list(s).count("999999999") == 0);
+}
+
+TEST_CASE(
+    "Agent operator: devices assign sets owner, device group and note, and refuses bad input") {
+  TestServer s(groupOptions(false, {kNoLimit}));
+  std::string root = startWithAdmin(s, "root");
+  userToken(s, "alice", {"--display-name", "Alice"});
+  addDeviceGroup(s, "Lab");
+  Device d = device(48);
+  upload(s, d);
+
+  // Refused, nothing changed: unknown names, unknown device, malformed usage.
+  struct Case {
+    std::vector<std::string> args;
+    int exitCode;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"assign", d.id, "--user", "nobody"}, 1, "nobody"},
+      {{"assign", d.id, "--device-group", "Nowhere"}, 1, "Nowhere"},
+      {{"assign", d.id, "--strategy", "None"}, 1, "None"},
+      {{"assign", "999999999", "--user", "alice"}, 1, "no device with id '999999999'"},
+      {{"assign", d.id, "--colour", "red"}, 2, "unknown devices assign option"},
+      {{"assign", d.id, "--user"}, 2, "each with a value"},
+      {{"assign", d.id, "--user", "alice", "--user", "root"}, 2, "given twice"},
+  };
+  for (const Case &c : cases) {
+    RunResult r = cli(s, c.args);
+    INFO(describe(c.args, r));
+    CHECK(r.exitCode == c.exitCode);
+    CHECK(r.err.find(c.message) != std::string::npos);
+  }
+  json ownerBefore = peerEntry(s, root, d.id)["user"];
+  INFO(ownerBefore.dump());
+  bool noOwner = ownerBefore.is_null() || ownerBefore == "";
+  CHECK(noOwner);
+
+  std::string out =
+      cliOk(s, {"assign", d.id, "--user", "alice", "--device-group", "lab", "--note", "rack 4"});
+  CHECK(out.find("assigned " + d.id) == 0);
+  json after = peerEntry(s, root, d.id);
+  INFO(after.dump());
+  CHECK(after["user"] == "alice");
+  CHECK(after["user_name"] == "Alice");
+  CHECK(after["device_group_name"] == "Lab");
+  CHECK(after["note"] == "rack 4");
+
+  // An empty value clears.
+  cliOk(s, {"assign", d.id, "--device-group", ""});
+  json cleared = peerEntry(s, root, d.id)["device_group_name"];
+  INFO(cleared.dump());
+  bool noGroup = cleared.is_null() || cleared == "";
+  CHECK(noGroup);
 }

@@ -90,6 +90,12 @@ std::optional<Book> findBookById(rdc::Db &db, int64_t id) {
   return selectOne(db, "id = ?", [&](rdc::Stmt &st) { st.bind(1, id); });
 }
 
+std::optional<Book> findSharedBook(rdc::Db &db, std::string_view name) {
+  if (!bookNameProblem(name).empty())
+    return std::nullopt; // cannot exist (and PostgreSQL refuses bad UTF-8)
+  return selectOne(db, "name_key = ?", [&](rdc::Stmt &st) { st.bind(1, sharedKey(name)); });
+}
+
 std::string bookNameProblem(std::string_view name) {
   if (name.empty() || name.size() > kMaxBookNameBytes)
     return "an address book name must be 1-" + std::to_string(kMaxBookNameBytes) + " bytes";

@@ -36,6 +36,8 @@ std::string newGuid();
 Book ensurePersonal(rdc::Db &db, int64_t userId);
 std::optional<Book> findBook(rdc::Db &db, std::string_view guid);
 std::optional<Book> findBookById(rdc::Db &db, int64_t id);
+// The shared book of this name (names are unique, case-insensitively for ASCII).
+std::optional<Book> findSharedBook(rdc::Db &db, std::string_view name);
 
 // Creates a shared book owned by `ownerId`. Throws std::invalid_argument for
 // a bad or reserved name, a name in use, or an owner at maxBooksPerUser.

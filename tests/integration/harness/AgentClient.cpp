@@ -153,9 +153,26 @@ nlohmann::json expectHeartbeat(const HttpResponse &r) {
   nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
   REQUIRE(j.is_object());
   CHECK_FALSE(hasKeyAnywhere(j, "error"));
-  // Not in this slice (the contract): a strategy would rewrite the client's config.
-  CHECK_FALSE(j.contains("strategy"));
-  CHECK_FALSE(j.contains("modified_at"));
+  // The client's strictness (client-truth §0 B6, §2.24): modified_at is an
+  // integer; strategy.config_options and .extra are string -> string maps, or
+  // the client drops the whole strategy. A strategy always comes with its
+  // stamp, or the client would apply it again at every heartbeat.
+  if (j.contains("modified_at"))
+    CHECK(j["modified_at"].is_number_integer());
+  if (j.contains("strategy")) {
+    CHECK(j.contains("modified_at"));
+    const auto &st = j["strategy"];
+    REQUIRE(st.is_object());
+    for (const char *key : {"config_options", "extra"}) {
+      if (!st.contains(key))
+        continue;
+      REQUIRE(st[key].is_object());
+      for (const auto &[k, v] : st[key].items()) {
+        INFO("strategy." << key << "." << k);
+        CHECK(v.is_string());
+      }
+    }
+  }
   if (j.contains("disconnect")) {
     REQUIRE(j["disconnect"].is_array());
     for (const auto &c : j["disconnect"])

@@ -52,8 +52,8 @@ HttpResponse sysinfo(const TestServer &s, const nlohmann::json &body);
 HttpResponse sysinfoVer(const TestServer &s, const std::string &body = "");
 
 // A successful heartbeat reply: 200, JSON content type, a JSON object with no
-// "error" key (client-truth §5.4) and none of the keys this slice must not
-// send; returns it.
+// "error" key (client-truth §5.4), and a strategy only in the shape the client
+// accepts (string maps, with an integer modified_at); returns it.
 nlohmann::json expectHeartbeat(const HttpResponse &r);
 // heartbeat(), expectHeartbeat().
 nlohmann::json beat(const TestServer &s, const Device &d, const std::vector<int> &conns = {});

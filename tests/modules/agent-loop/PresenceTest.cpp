@@ -16,7 +16,7 @@ Contact contact(const char *id, const char *uuid, int64_t nowMs) {
 TEST_CASE("an unknown device is reported, then served from memory once admitted") {
   PresenceTable t;
   CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Unknown);
-  t.admit("1", "u", false, false, false);
+  t.admit("1", {"u", false, false, false});
   Seen s = t.touch(contact("1", "u", 2000), kNoLimit);
   CHECK(s.verdict == Verdict::Ok);
   CHECK(s.wantSysinfo); // no sysinfo stored yet
@@ -28,7 +28,7 @@ TEST_CASE("an unknown device is reported, then served from memory once admitted"
 
 TEST_CASE("another uuid is a mismatch that changes nothing, with a bounded recheck") {
   PresenceTable t;
-  t.admit("1", "u", true, false, false);
+  t.admit("1", {"u", true, false, false});
   t.takeDirty();
   Seen first = t.touch(contact("1", "evil", 1000), kNoLimit);
   CHECK(first.verdict == Verdict::UuidMismatch);
@@ -40,8 +40,8 @@ TEST_CASE("another uuid is a mismatch that changes nothing, with a bounded reche
 
 TEST_CASE("the rate limit counts per device and per window") {
   PresenceTable t;
-  t.admit("1", "u", true, false, false);
-  t.admit("2", "u", true, false, false);
+  t.admit("1", {"u", true, false, false});
+  t.admit("2", {"u", true, false, false});
   RateLimit limit{3, 60};
   for (int i = 0; i < 3; ++i)
     CHECK(t.touch(contact("1", "u", 1000), limit).verdict == Verdict::Ok);
@@ -52,7 +52,7 @@ TEST_CASE("the rate limit counts per device and per window") {
 
 TEST_CASE("dirty presence is taken once, with the newest values") {
   PresenceTable t;
-  t.admit("1", "u", true, false, false);
+  t.admit("1", {"u", true, false, false});
   std::vector<int32_t> conns{5};
   t.touch(Contact{"1", "u", 1000, 7, &conns}, kNoLimit);
   t.touch(Contact{"1", "u", 2000, 8, &conns}, kNoLimit);
@@ -68,8 +68,8 @@ TEST_CASE("dirty presence is taken once, with the newest values") {
 
 TEST_CASE("admit keeps an entry another thread added, forget drops it") {
   PresenceTable t;
-  t.admit("1", "u", true, false, false);
-  t.admit("1", "other", false, false, false);
+  t.admit("1", {"u", true, false, false});
+  t.admit("1", {"other", false, false, false});
   CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Ok);
   t.forget("1");
   CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Unknown);
@@ -78,7 +78,7 @@ TEST_CASE("admit keeps an entry another thread added, forget drops it") {
 TEST_CASE("concurrent touches of many devices lose no presence") {
   PresenceTable t;
   for (int i = 0; i < 1000; ++i)
-    t.admit(std::to_string(i), "u", true, false, false);
+    t.admit(std::to_string(i), {"u", true, false, false});
   std::vector<std::thread> threads;
   for (int th = 0; th < 4; ++th)
     threads.emplace_back([&, th] {
