@@ -7,16 +7,12 @@
 // always answers 200 {"result": ...}.
 #include "harness/AbClient.h"
 #include "harness/GroupViewClient.h"
-#include "harness/Poll.h"
 
 #include <doctest/doctest.h>
-
-#include <functional>
 
 using namespace harness;
 using namespace harness::agent;
 using nlohmann::json;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -28,29 +24,6 @@ json with(json base, const json &more) {
   for (const auto &[k, v] : more.items())
     base[k] = v;
   return base;
-}
-
-// The peer `id` of a shared book as its reader pulls it; null while absent.
-json abPeer(const harness::ab::AbClient &reader, const std::string &guid, const std::string &id,
-            harness::ab::Kind kind = harness::ab::Kind::Shared) {
-  return reader.pull(guid, kind).peer(id);
-}
-
-// Polls until the peer is in the book and `ready(peer)` holds; the peer.
-json waitForPeer(const harness::ab::AbClient &reader, const std::string &guid,
-                 const std::string &id, const std::function<bool(const json &)> &ready,
-                 harness::ab::Kind kind = harness::ab::Kind::Shared) {
-  json peer;
-  bool ok = pollUntil(
-      10s,
-      [&] {
-        peer = abPeer(reader, guid, id, kind);
-        return peer.is_object() && ready(peer);
-      },
-      50ms);
-  INFO("last seen: " << peer.dump());
-  REQUIRE_MESSAGE(ok, "the filing of " << id << " did not reach the address book");
-  return peer;
 }
 
 size_t historyEntries(const TestServer &s, const std::string &guid) {
@@ -86,7 +59,7 @@ TEST_CASE("Agent assign S16: --user_name --address_book_name --address_book_tag 
 
   // Asynchronous: filed into Eng with the tag, which the book now has.
   harness::ab::AbClient reader(s, alice);
-  json peer = waitForPeer(reader, eng, d.id, [](const json &) { return true; });
+  json peer = waitForFiledPeer(reader, eng, d.id);
   harness::ab::checkPeerShape(peer, harness::ab::Kind::Shared);
   CHECK(peer["tags"] == json::array({"t1"}));
   auto book = reader.pull(eng, harness::ab::Kind::Shared);
@@ -102,7 +75,7 @@ TEST_CASE("Agent assign S16: --user_name --address_book_name --address_book_tag 
     Device other = device(2);
     assignOk(s, root,
              with(deviceRef(other), {{"user_name", "alice"}, {"address_book_name", "Eng"}}));
-    waitForPeer(reader, eng, other.id, [](const json &) { return true; });
+    waitForFiledPeer(reader, eng, other.id);
     CHECK(historyEntries(s, eng) == 2); // only the other device's
     auto again = reader.pull(eng, harness::ab::Kind::Shared);
     CHECK(again.peers.size() == 2);
@@ -149,7 +122,7 @@ TEST_CASE("Agent assign: every field at once, seen through the group view, the a
         std::string::npos);
 
   harness::ab::AbClient reader(s, bob);
-  json peer = waitForPeer(reader, ops, d.id, [](const json &) { return true; });
+  json peer = waitForFiledPeer(reader, ops, d.id);
   CHECK(peer["alias"] == "Kiosk");
   CHECK(peer["tags"] == json::array({"lobby"}));
   CHECK(peer["password"] == "s3cret");
@@ -187,8 +160,7 @@ TEST_CASE("Agent assign: My address book with a user_name files into that user's
                                {"address_book_alias", "home"}}));
   harness::ab::AbClient reader(s, alice);
   std::string personal = reader.personalGuid();
-  json peer = waitForPeer(
-      reader, personal, d.id, [](const json &) { return true; }, harness::ab::Kind::Personal);
+  json peer = waitForFiledPeer(reader, personal, d.id);
   CHECK(peer["alias"] == "home");
 }
 
@@ -223,7 +195,7 @@ TEST_CASE("Agent assign: an unknown name is refused in plain text and nothing ch
   Device other = device(6);
   assignOk(s, root, with(deviceRef(other), {{"address_book_name", "Eng"}}));
   harness::ab::AbClient reader(s, root);
-  waitForPeer(reader, eng, other.id, [](const json &) { return true; });
+  waitForFiledPeer(reader, eng, other.id);
   CHECK(historyEntries(s, eng) == 1);
   CHECK(reader.pull(eng, harness::ab::Kind::Shared).peer(d.id).is_null());
 }

@@ -10,8 +10,6 @@
 
 #include <doctest/doctest.h>
 
-#include <functional>
-
 using namespace harness;
 using namespace harness::agent;
 using nlohmann::json;
@@ -34,20 +32,6 @@ void uploadPresets(const TestServer &s, const Device &d, const json &presets) {
   json body = presetSysinfo(d, presets);
   INFO("POST /api/sysinfo " << body.dump());
   expectSysinfoUpdated(sysinfo(s, body));
-}
-
-json waitForPeer(const hab::AbClient &reader, const std::string &guid, const std::string &id,
-                 hab::Kind kind = hab::Kind::Shared) {
-  json peer;
-  bool ok = pollUntil(
-      10s,
-      [&] {
-        peer = reader.pull(guid, kind).peer(id);
-        return peer.is_object();
-      },
-      50ms);
-  REQUIRE_MESSAGE(ok, "device " << id << " was not filed into the address book");
-  return peer;
 }
 
 size_t historyEntries(const TestServer &s, const std::string &guid) {
@@ -117,7 +101,7 @@ TEST_CASE("Agent presets: hyphenated presets file the device and assign user, gr
   CHECK(entry["note"] == "installed by script");
 
   hab::AbClient reader(s, alice);
-  json peer = waitForPeer(reader, eng, d.id);
+  json peer = waitForFiledPeer(reader, eng, d.id);
   hab::checkPeerShape(peer, hab::Kind::Shared);
   CHECK(peer["alias"] == "Front desk");
   CHECK(peer["tags"] == json::array({"t1"}));
@@ -171,7 +155,7 @@ TEST_CASE("Agent presets: underscored spellings are read too; the hyphenated one
       s, d4,
       {{"preset_address_book_name", "Shared"}, {"preset_address_book_alias", "underscored"}});
   hab::AbClient reader(s, root);
-  json peer = waitForPeer(reader, shared, d4.id);
+  json peer = waitForFiledPeer(reader, shared, d4.id);
   CHECK(peer["alias"] == "underscored");
   CHECK(reader.pull(shared, hab::Kind::Shared).peer(d1.id).is_null());
 }
@@ -194,7 +178,7 @@ TEST_CASE("Agent presets: a re-sent preset changes nothing (no journal entry, no
 
   uploadPresets(s, d, presets);
   hab::AbClient reader(s, root);
-  waitForPeer(reader, eng, d.id);
+  waitForFiledPeer(reader, eng, d.id);
   long long stamp = waitForStrategy(s, d);
   CHECK(heartbeatReply(s, d, stamp) == json::object()); // delivered once
 
@@ -205,7 +189,7 @@ TEST_CASE("Agent presets: a re-sent preset changes nothing (no journal entry, no
   // strategy reloads both follow the order of the changes, so once these are
   // visible the re-sends have been handled.
   uploadPresets(s, barrier, {{"preset-address-book-name", "Eng"}});
-  waitForPeer(reader, eng, barrier.id);
+  waitForFiledPeer(reader, eng, barrier.id);
   runOk(s, {"strategy", "assign", "S2", "--device", barrier.id});
   waitForStrategy(s, barrier);
 
@@ -259,7 +243,7 @@ TEST_CASE("Agent presets: unknown names still get SYSINFO_UPDATED and change not
   Device other = device(29);
   uploadPresets(s, other, {{"preset-address-book-name", "Eng"}});
   hab::AbClient reader(s, root);
-  waitForPeer(reader, eng, other.id);
+  waitForFiledPeer(reader, eng, other.id);
   CHECK(historyEntries(s, eng) == 1);
   CHECK(reader.pull(eng, hab::Kind::Shared).peer(d.id).is_null());
   // And the device still uploads and beats normally.

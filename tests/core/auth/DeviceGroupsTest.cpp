@@ -323,22 +323,32 @@ void updateDevices(Engine &e) {
     auth::DeviceChange change;
     std::string error;
   };
-  const std::vector<Case> cases = {
-      {{alice.id + 100, std::nullopt, std::nullopt},
-       "No user with id " + std::to_string(alice.id + 100)},
-      {{-1, std::nullopt, std::nullopt}, "No user with id -1"},
-      {{std::nullopt, g.id + 100, std::nullopt},
-       "No device group with id " + std::to_string(g.id + 100)},
-      {{std::nullopt, -3, std::nullopt}, "No device group with id -3"},
-      {{0, g.id + 100, std::string("x")}, "No device group with id " + std::to_string(g.id + 100)},
-      {{std::nullopt, std::nullopt, std::string(1025, 'n')},
-       "Device note is too long (at most 1024 bytes)"},
-      {{std::nullopt, std::nullopt, std::string("a\nb")},
-       "Device note must not contain control characters"},
-      {{std::nullopt, std::nullopt, std::string("a\0b", 3)},
-       "Device note must not contain control characters"},
-      {{std::nullopt, std::nullopt, std::string("\xff")}, "Device note must be valid UTF-8"},
+  // Built with push_back: a braced table of optionals trips GCC 12's
+  // -Wmaybe-uninitialized at -O2 (a false positive in <optional>).
+  std::vector<Case> cases;
+  auto add = [&cases](std::optional<int64_t> owner, std::optional<int64_t> group,
+                      std::optional<std::string> note, std::string error) {
+    Case c;
+    c.change.ownerUserId = owner;
+    c.change.deviceGroupId = group;
+    c.change.note = std::move(note);
+    c.error = std::move(error);
+    cases.push_back(std::move(c));
   };
+  add(alice.id + 100, std::nullopt, std::nullopt,
+      "No user with id " + std::to_string(alice.id + 100));
+  add(-1, std::nullopt, std::nullopt, "No user with id -1");
+  add(std::nullopt, g.id + 100, std::nullopt,
+      "No device group with id " + std::to_string(g.id + 100));
+  add(std::nullopt, -3, std::nullopt, "No device group with id -3");
+  add(0, g.id + 100, std::string("x"), "No device group with id " + std::to_string(g.id + 100));
+  add(std::nullopt, std::nullopt, std::string(1025, 'n'),
+      "Device note is too long (at most 1024 bytes)");
+  add(std::nullopt, std::nullopt, std::string("a\nb"),
+      "Device note must not contain control characters");
+  add(std::nullopt, std::nullopt, std::string("a\0b", 3),
+      "Device note must not contain control characters");
+  add(std::nullopt, std::nullopt, std::string("\xff"), "Device note must be valid UTF-8");
   for (const auto &c : cases) {
     CAPTURE(c.error);
     CHECK_THROWS_WITH_AS(s.devices.update("123", c.change), c.error.c_str(), std::invalid_argument);

@@ -1,5 +1,7 @@
 #include "GroupViewClient.h"
 
+#include "Poll.h"
+
 #include <doctest/doctest.h>
 
 #include <set>
@@ -146,6 +148,31 @@ std::string expectRefusal(const HttpResponse &r) {
 void assignOk(const TestServer &s, const std::string &adminToken, const nlohmann::json &body) {
   INFO("POST /api/devices/cli " << body.dump());
   expectDone(assignCli(s, adminToken, body));
+}
+
+nlohmann::json waitForFiledPeer(const harness::ab::AbClient &reader, const std::string &guid,
+                                const std::string &id) {
+  nlohmann::json peer;
+  std::string last;
+  bool found = pollUntil(
+      std::chrono::seconds(10),
+      [&] {
+        HttpResponse r = reader.peers(guid, 1, 1000);
+        last = r.describe();
+        nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+        if (r.status != 200 || !j.is_object() || !j["data"].is_array())
+          return false;
+        for (const auto &p : j["data"])
+          if (p.is_object() && p.value("id", "") == id) {
+            peer = p;
+            return true;
+          }
+        return false;
+      },
+      std::chrono::milliseconds(50));
+  INFO("last /api/ab/peers reply: " << last);
+  REQUIRE_MESSAGE(found, "device " << id << " was not filed into address book " << guid);
+  return peer;
 }
 
 std::string runOk(const TestServer &s, const std::vector<std::string> &args) {

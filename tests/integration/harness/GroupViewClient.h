@@ -4,6 +4,7 @@
 // `rdconsole device-group ...` verbs that set up device groups and grants.
 #pragma once
 
+#include "AbClient.h"
 #include "Accounts.h"
 #include "AgentClient.h"
 
@@ -62,6 +63,13 @@ void expectDone(const HttpResponse &r);
 std::string expectRefusal(const HttpResponse &r);
 // assignCli + expectDone.
 void assignOk(const TestServer &s, const std::string &adminToken, const nlohmann::json &body);
+
+// Filing into an address book is asynchronous (an event): polls
+// /api/ab/peers of `guid`, read by `reader`, until peer `id` is there; the
+// peer. These polls skip AbClient::pull's checks on purpose: a filing may
+// commit between the reply's count and its page.
+nlohmann::json waitForFiledPeer(const harness::ab::AbClient &reader, const std::string &guid,
+                                const std::string &id);
 
 // `rdconsole device-group add NAME`, `device-group grant NAME <subject...>`
 // with subject {"--user", U} or {"--group", G}; REQUIRE exit 0.
