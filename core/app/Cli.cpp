@@ -166,6 +166,8 @@ int runVerb(const CommandLine &cl, const Config &cfg, const std::filesystem::pat
       return cli::groupVerb(cl.verb, cfg);
     if (cl.verb[0] == "device-group")
       return cli::deviceGroupVerb(cl.verb, cfg);
+    if (cl.verb[0] == "api-token")
+      return cli::apiTokenVerb(cl.verb, cfg);
     // Anything else may be a command that a module adds (ABI 1.1).
     return cli::moduleCommand(cl.verb, cfg, exeDir);
   } catch (const UsageError &e) {

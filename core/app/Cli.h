@@ -1,4 +1,5 @@
-// Operator verbs: user add/passwd/disable/enable/list, group ..., modules,
+// Operator verbs: user add/passwd/disable/enable/list, group ...,
+// device-group ..., api-token ..., modules,
 // db copy-to-postgresql, and the commands modules add (rdconsole <verb> ...).
 #pragma once
 

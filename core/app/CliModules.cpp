@@ -76,8 +76,8 @@ int moduleCommand(const std::vector<std::string> &v, const Config &cfg,
   const std::string &verb = v[0];
   Runtime rt(cfg);
   events::EventBus bus; // never started: a command's events are not delivered
-  modules::Host host{cfg, *rt.pool,   *rt.users,   *rt.tokens,
-                     bus, *rt.groups, *rt.devices, *rt.deviceGroups};
+  modules::Host host{cfg,        *rt.pool,    *rt.users,        *rt.tokens,   bus,
+                     *rt.groups, *rt.devices, *rt.deviceGroups, *rt.apiTokens};
   modules::ModuleLoader loader(&host, loaderOptions(cfg, exeDir));
   // init first and migrate only when the verb exists: a typo changes nothing.
   loader.initAll();
@@ -113,8 +113,9 @@ void printModuleCommands(const Config &cfg, const std::filesystem::path &exeDir,
     auth::GroupStore groups(pool);
     auth::DeviceStore devices(pool);
     auth::DeviceGroupStore deviceGroups(pool);
+    auth::ApiTokenStore apiTokens(pool);
     events::EventBus bus;
-    modules::Host host{cfg, pool, users, tokens, bus, groups, devices, deviceGroups};
+    modules::Host host{cfg, pool, users, tokens, bus, groups, devices, deviceGroups, apiTokens};
     modules::ModuleLoader loader(&host, opts);
     loader.initAll();
     auto commands = loader.commands();

@@ -18,6 +18,8 @@ const char *statusName(int32_t userStatus);
 int groupVerb(const std::vector<std::string> &v, const Config &cfg);
 // `rdconsole device-group ...` (CliDeviceGroups.cpp).
 int deviceGroupVerb(const std::vector<std::string> &v, const Config &cfg);
+// `rdconsole api-token ...` (CliApiTokens.cpp).
+int apiTokenVerb(const std::vector<std::string> &v, const Config &cfg);
 // `rdconsole <module command> ...` (CliModules.cpp); throws UsageError for an
 // unknown verb.
 int moduleCommand(const std::vector<std::string> &v, const Config &cfg,

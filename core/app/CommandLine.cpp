@@ -117,6 +117,13 @@ Verbs:
                          let a user, or every member of a user group, see its devices
   device-group revoke NAME --user USER | --group GROUP   take a grant back
   device-group grants NAME         list the users and user groups a device group is granted to
+  api-token create NAME --scope SCOPE [--scope SCOPE ...] [--expires-days N]
+                         create an API token (names as for groups) and print it, once: only
+                         its hash is kept. Scopes: devices (rustdesk --assign --token T).
+                         N: 1-3650 days; without it the token never expires
+  api-token list         list API tokens: scopes, state, created, expires, last used, revoked
+                         (never the token)
+  api-token revoke NAME  refuse the token from now on (it stays listed, its name taken)
   modules                list the modules found, their version, ABI and state
   db copy-to-postgresql  copy every row of the SQLite database (db.sqlite.path, or
                          <data_dir>/rdconsole.db) into the empty PostgreSQL database of

@@ -496,8 +496,9 @@ void copyToPostgresql(const Config &cfg, const std::filesystem::path &exeDir, st
   auth::GroupStore groups(*target);
   auth::DeviceStore devices(*target);
   auth::DeviceGroupStore deviceGroups(*target);
+  auth::ApiTokenStore apiTokens(*target);
   events::EventBus bus;
-  modules::Host host{cfg, *target, users, tokens, bus, groups, devices, deviceGroups};
+  modules::Host host{cfg, *target, users, tokens, bus, groups, devices, deviceGroups, apiTokens};
   modules::LoaderOptions opts;
   opts.dir = cfg.modulesDir(exeDir);
   opts.disabled = cfg.getList("modules.disabled");

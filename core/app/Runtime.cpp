@@ -122,6 +122,7 @@ Runtime::Runtime(const Config &cfg)
   groups = std::make_unique<auth::GroupStore>(*pool);
   devices = std::make_unique<auth::DeviceStore>(*pool);
   deviceGroups = std::make_unique<auth::DeviceGroupStore>(*pool);
+  apiTokens = std::make_unique<auth::ApiTokenStore>(*pool);
 }
 
 } // namespace rdc::app

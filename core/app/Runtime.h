@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/ApiTokens.h"
 #include "auth/DeviceGroups.h"
 #include "auth/Devices.h"
 #include "auth/Groups.h"
@@ -32,6 +33,7 @@ public:
   std::unique_ptr<auth::GroupStore> groups;
   std::unique_ptr<auth::DeviceStore> devices;
   std::unique_ptr<auth::DeviceGroupStore> deviceGroups;
+  std::unique_ptr<auth::ApiTokenStore> apiTokens;
 };
 
 // How the server opens its database, for verbs that open one themselves

@@ -97,8 +97,8 @@ int ServerApp::serve() {
   Housekeeping housekeeping(*rt.tokens, purgeEvery);
 
   events::EventBus bus;
-  modules::Host host{cfg_, *rt.pool,   *rt.users,   *rt.tokens,
-                     bus,  *rt.groups, *rt.devices, *rt.deviceGroups};
+  modules::Host host{cfg_,       *rt.pool,    *rt.users,        *rt.tokens,   bus,
+                     *rt.groups, *rt.devices, *rt.deviceGroups, *rt.apiTokens};
   http::Router router;
   std::vector<const http::RouteTarget *> coreRoutes{http::healthRoute()};
   for (const auto *r : coreRoutes)

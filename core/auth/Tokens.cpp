@@ -50,21 +50,26 @@ std::string base64url(const unsigned char *p, size_t n) {
   return out;
 }
 
-// Shape check only: anything that fails it cannot be a token we issued, so it
-// is refused without hashing or touching the database.
-bool wellFormed(std::string_view token) {
-  if (token.size() != kTokenChars)
-    return false;
-  return std::all_of(token.begin(), token.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  });
-}
-
 } // namespace
 
 std::string tokenHash(std::string_view token) {
   return db::sha256Hex(token);
+}
+
+std::string randomTokenText() {
+  unsigned char raw[kTokenBytes];
+  if (RAND_bytes(raw, sizeof raw) != 1)
+    throw std::runtime_error("cannot generate a token (OpenSSL RAND_bytes failed)");
+  return base64url(raw, sizeof raw);
+}
+
+bool isTokenText(std::string_view text) {
+  if (text.size() != kTokenChars)
+    return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
 }
 
 TokenService::TokenService(db::Pool &pool, UserStore &users, std::chrono::seconds lifetime,
@@ -88,10 +93,7 @@ std::string TokenService::issue(const TokenBinding &b, std::chrono::seconds life
                                 std::to_string(b.userId));
   if (user->status == 0)
     throw std::invalid_argument("cannot issue a token: user '" + user->name + "' is disabled");
-  unsigned char raw[kTokenBytes];
-  if (RAND_bytes(raw, sizeof raw) != 1)
-    throw std::runtime_error("cannot generate a token (OpenSSL RAND_bytes failed)");
-  std::string token = base64url(raw, sizeof raw);
+  std::string token = randomTokenText();
   const int64_t now = nowMs();
   const int64_t expires =
       now + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
@@ -113,7 +115,7 @@ std::string TokenService::issue(const TokenBinding &b, std::chrono::seconds life
 }
 
 std::optional<Principal> TokenService::verify(std::string_view token) {
-  if (!wellFormed(token))
+  if (!isTokenText(token))
     return std::nullopt;
   const std::string key = tokenHash(token);
   const auto steadyNow = std::chrono::steady_clock::now();
@@ -165,7 +167,7 @@ std::optional<Principal> TokenService::verify(std::string_view token) {
 }
 
 bool TokenService::revoke(std::string_view token) {
-  if (!wellFormed(token))
+  if (!isTokenText(token))
     return false;
   const std::string key = tokenHash(token);
   {

@@ -66,4 +66,13 @@ private:
 
 std::string tokenHash(std::string_view token); // SHA-256 hex
 
+// The secret part of every token the core issues (login tokens, API tokens):
+// 32 bytes of OpenSSL's CSPRNG, base64url without padding (43 characters).
+// Throws std::runtime_error when the CSPRNG fails.
+std::string randomTokenText();
+// True when `text` has that shape (43 base64url characters). Anything else
+// cannot be a token the core issued, so callers refuse it without hashing it
+// or touching the database.
+bool isTokenText(std::string_view text);
+
 } // namespace rdc::auth

@@ -108,6 +108,25 @@ CREATE INDEX core_device_group_user_groups_user_group_id
 UPDATE core_devices SET device_group_id = NULL WHERE device_group_id IS NOT NULL;
 CREATE INDEX core_devices_device_group_id ON core_devices(device_group_id);
 )sql"},
+      // API tokens (rdconsole api-token ...; ABI 1.4): long-lived tokens of
+      // no user, each allowed what its scopes name (space-separated). Only
+      // the SHA-256 of a token is kept. A revoked token stays listed and
+      // keeps its name (the list says who could act, and who could once);
+      // expires_at NULL = never. name_key and AUTOINCREMENT as for groups:
+      // modules see the id.
+      {5, R"sql(
+CREATE TABLE core_api_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  token_hash TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+)sql"},
   };
   return migrations;
 }

@@ -6,8 +6,8 @@ namespace rdc::modules {
 
 const std::vector<std::string> &coreVerbs() {
   // Keep in step with app/Cli.cpp and app/CommandLine.cpp.
-  static const std::vector<std::string> verbs = {"db",      "device-group", "group",  "help",
-                                                 "modules", "user",         "version"};
+  static const std::vector<std::string> verbs = {"api-token", "db",      "device-group", "group",
+                                                 "help",      "modules", "user",         "version"};
   return verbs;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/Config.h"
+#include "auth/ApiTokens.h"
 #include "auth/DeviceGroups.h"
 #include "auth/Devices.h"
 #include "auth/Groups.h"
@@ -37,6 +38,7 @@ struct Host {
   auth::GroupStore &groups;
   auth::DeviceStore &devices;
   auth::DeviceGroupStore &deviceGroups;
+  auth::ApiTokenStore &apiTokens;
 };
 
 // The host that identity calls without an exchange (ABI 1.1, ex == NULL)

@@ -629,6 +629,8 @@ const rdc_host_api kTable = {
     &deviceUpdate,
     &deviceList,
     &userList,
+    // ABI 1.4
+    &apiTokenVerify,
 };
 
 } // namespace

@@ -1,7 +1,7 @@
 // Internal to core/modules: what the host-table trampolines share (status +
 // thread-local message, exception guard, view helpers), and the calls of
-// later minors, which live in HostApiV11.cpp, HostApiV12.cpp and
-// HostApiV13.cpp. Every call
+// later minors, which live in HostApiV11.cpp, HostApiV12.cpp,
+// HostApiV13.cpp and HostApiV14.cpp. Every call
 // is noexcept towards the module: exceptions become status codes plus
 // last_error().
 #pragma once
@@ -70,5 +70,9 @@ rdc_status deviceList(rdc_module *m, const rdc_device_query *q, rdc_device_fn fn
                       int64_t *total);
 rdc_status userList(rdc_module *m, int64_t offset, int64_t limit, int32_t status, rdc_user_fn fn,
                     void *userData, int64_t *total);
+
+// ---- ABI 1.4 (HostApiV14.cpp) ------------------------------------------------
+rdc_status apiTokenVerify(rdc_exchange *ex, const char *token, size_t len, const char *scope,
+                          rdc_api_token *out);
 
 } // namespace rdc::modules::calls

@@ -67,8 +67,8 @@ AssignPlan planAssignment(const AssignRequest &r);
 // Who asked, for logs and the address-book journal.
 struct AssignSource {
   std::string via;      // "devices-cli" | "sysinfo-preset"
-  int64_t byUserId = 0; // the administrator behind --assign; 0 for presets
-  std::string byName;   // their name ("" for presets)
+  int64_t byUserId = 0; // the administrator behind --assign; 0 for presets and API tokens
+  std::string byName;   // their name, "api-token:NAME" for an API token ("" for presets)
 };
 
 // Applies the plan to a registered device: only what differs from its

@@ -1,7 +1,10 @@
 // POST /api/devices/cli: the client prints the reply body verbatim and
 // "Done!" for an empty one, whatever the status (client-truth §2.32), so
 // success is 200 with an empty body and every failure a 4xx with one line of
-// plain text. POST /api/devices/deploy always answers 200
+// plain text. It takes an enabled administrator's login token or an API token
+// with scope "devices" (rdconsole api-token create NAME --scope devices); the
+// route is registered without an auth level, so the handler decides.
+// POST /api/devices/deploy always answers 200
 // {"result":"OK"|"NOT_ENABLED"|"INVALID_INPUT"|"ID_TAKEN"} (E3); anything
 // else would be shown raw.
 #include "devices_api.h"
@@ -50,7 +53,32 @@ AssignRequest assignRequestOf(const json &body) {
   return r;
 }
 
+constexpr const char *kDevicesScope = "devices";
+
+// Who asks, checked before the body is even read. A login token is tried
+// first (the host caches those); a disabled user's token verifies as
+// nothing, and so falls through to the API-token check, which refuses it.
+AssignSource callerOf(rdc::Exchange &ex) {
+  auto bearer = ex.bearer();
+  if (!bearer || bearer->empty())
+    throw rdc::HttpError(401, "missing token: use rustdesk --assign --token <an administrator's "
+                              "login token, or an API token with scope 'devices'>");
+  if (std::optional<rdc::User> user = ex.user()) {
+    if (!user->isAdmin)
+      throw rdc::HttpError(403, "Administrator rights required (or an API token with scope "
+                                "'devices'): '" +
+                                    shownName(user->name) + "' is not an administrator");
+    return AssignSource{"devices-cli", user->id, user->name};
+  }
+  if (std::optional<rdc::ApiToken> token = rdc::verifyApiToken(ex, kDevicesScope))
+    return AssignSource{"devices-cli", 0, "api-token:" + token->name};
+  throw rdc::HttpError(401, "invalid token: neither an administrator's login token nor a live API "
+                            "token with scope 'devices' (unknown, expired, revoked, or without "
+                            "that scope)");
+}
+
 void assignFromCli(rdc::Exchange &ex) {
+  const AssignSource source = callerOf(ex);
   json body = rdc::parseJsonObject(ex.body());
   DeviceKey key = parseDeviceKey(body);
   AssignRequest request = assignRequestOf(body);
@@ -68,13 +96,11 @@ void assignFromCli(rdc::Exchange &ex) {
     throw rdc::HttpError(403, "device " + shownName(key.id) +
                                   " is registered to another machine (uuid mismatch)");
   }
-  rdc::User admin = ex.user().value_or(rdc::User{});
-  std::vector<std::string> changed =
-      applyAssignment(pin.device, plan, AssignSource{"devices-cli", admin.id, admin.name});
+  std::vector<std::string> changed = applyAssignment(pin.device, plan, source);
   std::string what;
   for (const std::string &c : changed)
     what += (what.empty() ? "" : ", ") + c;
-  rdc::logInfo("devices/cli: " + admin.name + " assigned device " + rdc::jsonQuote(key.id) +
+  rdc::logInfo("devices/cli: " + source.byName + " assigned device " + rdc::jsonQuote(key.id) +
                (what.empty() ? ": nothing changed" : ": " + what));
   ex.status(200); // an empty body: the client prints "Done!"
 }

@@ -1,6 +1,7 @@
 // What an administrator's token does from a device's command line
 // (client-truth §2.32, E3, §4 S16): `rustdesk --assign` (POST
-// /api/devices/cli) and `rustdesk --deploy` (POST /api/devices/deploy).
+// /api/devices/cli; an API token with scope "devices" may do it too) and
+// `rustdesk --deploy` (POST /api/devices/deploy).
 #pragma once
 
 #include <rdconsole/sdk.hpp>

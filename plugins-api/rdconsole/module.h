@@ -8,6 +8,9 @@
  *
  * ---------------------------------------------------------------------------
  * BUMP LOG (newest first). Major = incompatible; minor = appended members.
+ *   1.4  2026-11-22  API tokens (rdconsole api-token ...): api_token_verify
+ *                    checks a token of no user against a scope, e.g.
+ *                    "devices" for rustdesk --assign.
  *   1.3  2026-11-22  Device groups and the group view: device_group_find,
  *                    device_group_get, device_group_ids (all, or those a
  *                    user is granted), device_update (owner, device group,
@@ -84,7 +87,7 @@ extern "C" {
 #endif
 
 #define RDC_ABI_MAJOR 1
-#define RDC_ABI_MINOR 3
+#define RDC_ABI_MINOR 4
 
 /* ---- exporting the entry symbol ------------------------------------------ */
 #if defined(_WIN32)
@@ -240,6 +243,14 @@ typedef struct rdc_device_query {
 typedef void (*rdc_device_fn)(const rdc_device *device, void *user_data);
 typedef void (*rdc_user_fn)(const rdc_user *user, void *user_data);
 
+/* An API token that api_token_verify accepted (ABI 1.4). Views live until
+ * the calling thread's next api_token_verify. */
+typedef struct rdc_api_token {
+  uint32_t struct_size;
+  int64_t id;   /* the token's row id (never reused)                        */
+  rdc_str name; /* the name the operator gave it                            */
+} rdc_api_token;
+
 /* An operator command (ABI 1.1): `rdconsole <name> <args...>`. argv[0] is the
  * name itself; argv[argc] is NULL. Returns the process exit code (0 success,
  * 1 failure, 2 usage error). Runs on the main thread of a CLI process, after
@@ -393,7 +404,7 @@ typedef struct rdc_host_api {
                                 const char *key, rdc_str *out);
   /* Registration (init only; RDC_STATE later): adds `rdconsole <cmd->name>
    * ...`. RDC_INVALID for a malformed name; RDC_CONFLICT for a core verb
-   * (user, group, device-group, modules, db,
+   * (user, group, device-group, api-token, modules, db,
    * help, version) or a name this module already
    * added. A core verb, or a name another module added first, also skips the
    * module after its init, whatever init returned. */
@@ -448,6 +459,18 @@ typedef struct rdc_host_api {
   rdc_status (*user_list)(rdc_module *m, int64_t offset, int64_t limit,
                           int32_t status, rdc_user_fn fn, void *user_data,
                           int64_t *total);
+
+  /* ---- ABI 1.4: API tokens --------------------------------------------------
+   * API tokens live in the core (rdconsole api-token ...): bearer tokens
+   * ("rdcapi_...") of no user, each allowed what its scopes name. Known
+   * scopes: "devices" (rustdesk --assign). */
+  /* RDC_OK and *out filled when `token` is a live API token (not revoked,
+   * not expired) with `scope` (NUL-terminated); the use is recorded.
+   * RDC_DENIED otherwise, whatever the reason (unknown, revoked, expired,
+   * lacking the scope, a login token). `ex` may be NULL. */
+  rdc_status (*api_token_verify)(rdc_exchange *ex, const char *token,
+                                 size_t len, const char *scope,
+                                 rdc_api_token *out);
 } rdc_host_api;
 
 /* True when the host table `api` has member `member` (for newer members). */

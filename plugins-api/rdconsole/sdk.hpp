@@ -645,6 +645,32 @@ inline Page<User> listUsers(int64_t offset, int64_t limit, int32_t status = -2) 
   return std::move(acc.page);
 }
 
+// ---- API tokens (ABI 1.4) -----------------------------------------------------------
+struct ApiToken {
+  int64_t id = 0;
+  std::string name;
+};
+// The API token behind the request's bearer when it is live and has `scope`
+// (the use is recorded); nullopt when there is no bearer, when it is no such
+// token (unknown, revoked, expired, without the scope, a login token), and on
+// a host without api_token_verify.
+inline std::optional<ApiToken> verifyApiToken(Exchange &ex, std::string_view scope) {
+  if (!RDC_HAS_MEMBER(&api(), api_token_verify))
+    return std::nullopt;
+  auto bearer = ex.bearer();
+  if (!bearer)
+    return std::nullopt;
+  const std::string scopeText(scope); // the call takes a NUL-terminated scope
+  rdc_api_token t{};
+  t.struct_size = sizeof(t);
+  rdc_status s =
+      api().api_token_verify(ex.raw(), bearer->data(), bearer->size(), scopeText.c_str(), &t);
+  if (s == RDC_DENIED)
+    return std::nullopt;
+  check(s, "API token verify");
+  return ApiToken{t.id, std::string(view(t.name))};
+}
+
 // ---- operator commands (ABI 1.1) ----------------------------------------------------
 class Command {
 public:

@@ -18,6 +18,7 @@ RDC_C99_ASSERT(descriptor_size_first, offsetof(rdc_module_descriptor, struct_siz
 RDC_C99_ASSERT(device_size_first, offsetof(rdc_device, struct_size) == 0);
 RDC_C99_ASSERT(device_update_size_first, offsetof(rdc_device_update, struct_size) == 0);
 RDC_C99_ASSERT(device_query_size_first, offsetof(rdc_device_query, struct_size) == 0);
+RDC_C99_ASSERT(api_token_size_first, offsetof(rdc_api_token, struct_size) == 0);
 RDC_C99_ASSERT(fixed_width_status, sizeof(rdc_status) == 4);
 RDC_C99_ASSERT(abi_major_is_one, RDC_ABI_MAJOR == 1);
 

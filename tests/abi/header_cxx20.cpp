@@ -16,6 +16,7 @@ static_assert(offsetof(rdc_token_info, struct_size) == 0);
 static_assert(offsetof(rdc_device, struct_size) == 0);
 static_assert(offsetof(rdc_device_update, struct_size) == 0);
 static_assert(offsetof(rdc_device_query, struct_size) == 0);
+static_assert(offsetof(rdc_api_token, struct_size) == 0);
 // Only plain C data may cross the boundary.
 static_assert(std::is_standard_layout_v<rdc_host_api> && std::is_trivial_v<rdc_host_api>);
 static_assert(std::is_standard_layout_v<rdc_module_descriptor>);
@@ -30,3 +31,5 @@ constexpr bool hasNowMsWithSize(uint32_t size) {
 static_assert(hasNowMsWithSize(sizeof(rdc_host_api)));
 static_assert(!hasNowMsWithSize(offsetof(rdc_host_api, now_ms)));
 static_assert(!hasNowMsWithSize(offsetof(rdc_host_api, now_ms) + sizeof(void *) - 1));
+// ABI 1.4 appended api_token_verify: the table's last member.
+static_assert(offsetof(rdc_host_api, api_token_verify) + sizeof(void *) == sizeof(rdc_host_api));

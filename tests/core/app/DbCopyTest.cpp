@@ -131,7 +131,7 @@ const std::string kUtf8 = "Grüße, 世界 ✓ \xF0\x9F\x98\x80 'quoted' \"doubl
 const std::string kBlob("a\0b\0\xff\\x00'", 10);
 
 struct Populated {
-  std::string aliceToken, revokedToken;
+  std::string aliceToken, revokedToken, apiToken;
 };
 
 // Users (UTF-8 display name and note, one disabled), live and revoked
@@ -179,6 +179,12 @@ Populated populate(app::Runtime &rt, const std::vector<Migration> &module = kMod
   rt.deviceGroups->grantUserGroup(lab.id, ops.id);
   rt.deviceGroups->grantUserGroup(field.id, sales.id);
   REQUIRE(rt.devices->update("gap", {std::nullopt, lab.id, std::nullopt}));
+  // API tokens (core migration 5): one used and expiring, one revoked and
+  // never used (NULL times).
+  auto installer = rt.apiTokens->create("installer ✓", {"devices"}, 30);
+  REQUIRE(rt.apiTokens->verify(installer.token, "devices"));
+  p.apiToken = installer.token;
+  REQUIRE(rt.apiTokens->revoke(rt.apiTokens->create("old", {"devices"}).row.id));
 
   auto lease = rt.pool->acquire();
   db::exec(*lease, "UPDATE core_devices SET owner_user_id = ?, note = ? WHERE rustdesk_id = ?",
@@ -339,16 +345,18 @@ TEST_SUITE("postgres") {
     for (const auto &t : report)
       order.push_back(t.table + ":" + std::to_string(t.rows));
     CHECK(order == std::vector<std::string>{"copytest_zparent:2", "copytest_achild:3",
-                                            "core_device_groups:2", "core_user_groups:2",
-                                            "core_device_group_user_groups:2", "core_users:3",
-                                            "core_device_group_users:1", "core_devices:3",
-                                            "core_tokens:3", "core_user_group_members:3"});
+                                            "core_api_tokens:2", "core_device_groups:2",
+                                            "core_user_groups:2", "core_device_group_user_groups:2",
+                                            "core_users:3", "core_device_group_users:1",
+                                            "core_devices:3", "core_tokens:3",
+                                            "core_user_group_members:3"});
 
     {
       auto source = rt.pool->acquire();
       auto pg = target->acquire();
-      for (const char *table : {"core_users", "core_tokens", "core_user_groups", "core_devices",
-                                "core_device_groups", "copytest_zparent", "copytest_achild"}) {
+      for (const char *table :
+           {"core_users", "core_tokens", "core_user_groups", "core_devices", "core_device_groups",
+            "core_api_tokens", "copytest_zparent", "copytest_achild"}) {
         CAPTURE(table);
         const auto expected = dump(*source, table);
         CHECK(expected.size() >= 2);
@@ -447,6 +455,18 @@ TEST_SUITE("postgres") {
     REQUIRE(seen.rows.size() == 1);
     CHECK(seen.rows[0].id == "gap");
     CHECK(deviceGroups.create("new device group").id == deviceGroups.findByName("field")->id + 1);
+
+    // API tokens verify as they did (the revoked one stays refused); a new
+    // one gets a fresh id.
+    auth::ApiTokenStore apiTokens(*target);
+    auto installer = apiTokens.verify(p.apiToken, "devices");
+    REQUIRE(installer.has_value());
+    CHECK(installer->name == "installer ✓");
+    auto old = apiTokens.findByName("OLD");
+    REQUIRE(old.has_value());
+    CHECK(old->revokedAtMs > 0);
+    CHECK(old->lastUsedAtMs == 0);
+    CHECK(apiTokens.create("new", {"devices"}).row.id == old->id + 1);
   }
 
   TEST_CASE("db copy: the source is read as one snapshot while others keep writing to it" *
@@ -469,7 +489,7 @@ TEST_SUITE("postgres") {
       wrote = true;
     });
     CHECK(wrote);
-    CHECK(report.size() == 10); // copytest's two tables and the eight core tables
+    CHECK(report.size() == 11); // copytest's two tables and the nine core tables
     CHECK(rt.users->findByName("late").has_value());
     auto pg = target->acquire();
     CHECK(dump(*pg, "core_users") == before);
@@ -504,7 +524,7 @@ TEST_SUITE("postgres") {
       auto source = rt.pool->acquire();
       report = app::copyDatabase(*source, *target, coreAnd(bulk));
     }
-    REQUIRE(report.size() == 9); // copytest_bulk and the eight core tables
+    REQUIRE(report.size() == 10); // copytest_bulk and the nine core tables
     CHECK(report[0].table == "copytest_bulk");
     CHECK(report[0].rows == 1203);
     auto source = rt.pool->acquire();
@@ -606,8 +626,8 @@ TEST_SUITE("postgres") {
       // and a row in the auth module's own table.
       app::Runtime rt(cfg);
       events::EventBus bus;
-      modules::Host host{cfg, *rt.pool,   *rt.users,   *rt.tokens,
-                         bus, *rt.groups, *rt.devices, *rt.deviceGroups};
+      modules::Host host{cfg,        *rt.pool,    *rt.users,        *rt.tokens,   bus,
+                         *rt.groups, *rt.devices, *rt.deviceGroups, *rt.apiTokens};
       modules::LoaderOptions opts;
       opts.dir = builtModulesDir();
       modules::ModuleLoader loader(&host, opts);
@@ -638,6 +658,7 @@ TEST_SUITE("postgres") {
     CHECK(text.find("\ncore_user_group_members: 0 rows\n") != std::string::npos);
     CHECK(text.find("\ncore_devices: 0 rows\n") != std::string::npos);
     CHECK(text.find("\ncore_device_groups: 0 rows\n") != std::string::npos);
+    CHECK(text.find("\ncore_api_tokens: 0 rows\n") != std::string::npos);
     CHECK(text.find("copied 2 rows in ") != std::string::npos);
 
     // A server configured for PostgreSQL sees the same data.

@@ -17,8 +17,10 @@ TEST_CASE("commands: names a module may use") {
 }
 
 TEST_CASE("commands: the core keeps its verbs") {
-  for (const char *verb : {"user", "group", "device-group", "modules", "db", "help", "version"})
+  for (const char *verb :
+       {"user", "group", "device-group", "api-token", "modules", "db", "help", "version"})
     CHECK_MESSAGE(isCoreVerb(verb), verb);
-  for (const char *other : {"ab", "users", "groups", "", "USER", "device-groups", "devices"})
+  for (const char *other :
+       {"ab", "users", "groups", "", "USER", "device-groups", "devices", "api-tokens"})
     CHECK_MESSAGE(!isCoreVerb(other), other);
 }
