@@ -86,10 +86,16 @@ void handleHeartbeat(rdc::Exchange &ex) {
     }
   }
   // The strategy goes only to a client whose stamp differs: the client
-  // rewrites its whole config on every delivery (client-truth §2.24).
+  // rewrites its whole config on every delivery (client-truth §2.24). A
+  // client holding a stamp when no strategy applies any more gets its
+  // options reset. `snapshot` keeps the payload alive until the reply is built.
+  std::shared_ptr<const StrategySnapshot> snapshot = strategyCache().current();
+  int64_t clientStamp = hb.modifiedAt.value_or(0);
   std::optional<EffectiveStrategy> strategy =
-      strategyCache().current()->effective(c.id, seen.ownerUserId, seen.deviceGroupId);
-  if (strategy && strategy->stamp == hb.modifiedAt.value_or(0))
+      snapshot->effective(c.id, seen.ownerUserId, seen.deviceGroupId);
+  if (!strategy && clientStamp != 0)
+    strategy = snapshot->withdrawn();
+  if (strategy && strategy->stamp == clientStamp)
     strategy.reset();
   if (!seen.wantSysinfo && disconnect.empty() && !strategy) {
     ex.json(200, "{}");

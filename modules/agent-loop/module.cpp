@@ -5,13 +5,15 @@
 // durable in batches (flusher.cpp); sysinfo and operator requests are in this
 // module's tables (store.cpp). Operator command: `rdconsole devices ...`.
 // Logged-in side: the group view (group_view.cpp) and, with an
-// administrator's token, --assign / --deploy (devices_api.cpp, assign.cpp).
+// administrator's token, --assign / --deploy (devices_api.cpp, assign.cpp);
+// --assign also takes an API token of scope "devices".
 #include "cli.h"
 #include "device_store.h"
 #include "devices_api.h"
 #include "flusher.h"
 #include "group_view.h"
 #include "handlers.h"
+#include "preset_memory.h"
 #include "settings.h"
 #include "store.h"
 #include "strategies.h"
@@ -39,8 +41,9 @@ void init() {
   const agent::Settings &s = agent::loadSettings();
   (void)s;
   agent::addSchema();
-  agent::addStrategySchema();
-  agent::addDeviceSchema(); // migration 3 (labels, deployed keys)
+  agent::addStrategySchema();     // migrations 2 and 4 (strategies, their option keys)
+  agent::addDeviceSchema();       // migration 3 (labels, deployed keys)
+  agent::addPresetMemorySchema(); // migration 5 (presets last applied)
   agent::loadDeploySettings();
   rdc::addRoute("POST", "/api/heartbeat", RDC_AUTH_NONE, agent::handleHeartbeat,
                 kHeartbeatBodyLimit);
@@ -53,8 +56,10 @@ void init() {
                 agent::handleAccessibleDeviceGroups);
   rdc::addRoute("GET", "/api/users", RDC_AUTH_USER, agent::handleUsers);
   rdc::addRoute("GET", "/api/peers", RDC_AUTH_USER, agent::handlePeers);
-  // `rustdesk --assign` / `--deploy` with an administrator's token (§2.32, E3).
-  rdc::addRoute("POST", "/api/devices/cli", RDC_AUTH_ADMIN, agent::handleDevicesCli,
+  // `rustdesk --assign` / `--deploy` with an administrator's token (§2.32, E3);
+  // --assign also with an API token of scope "devices", so its handler
+  // authorises the caller itself.
+  rdc::addRoute("POST", "/api/devices/cli", RDC_AUTH_NONE, agent::handleDevicesCli,
                 kHeartbeatBodyLimit);
   rdc::addRoute("POST", "/api/devices/deploy", RDC_AUTH_ADMIN, agent::handleDeploy,
                 kHeartbeatBodyLimit);

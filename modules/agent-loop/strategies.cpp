@@ -36,6 +36,15 @@ CREATE TABLE agent_strategy_assignments (
 );
 CREATE INDEX agent_strategy_assignments_strategy ON agent_strategy_assignments (strategy_id)
 )sql");
+  // agent_strategy_keys: every option key any strategy ever set, kept after
+  // the key is unset or its strategy deleted. Deliveries reset the known keys
+  // a strategy lacks, so a device never keeps an option from a strategy that
+  // no longer applies to it.
+  rdc::addMigration(4, R"sql(
+CREATE TABLE agent_strategy_keys (
+  name TEXT PRIMARY KEY
+)
+)sql");
 }
 
 const char *targetKindName(TargetKind k) {
@@ -216,6 +225,10 @@ void editStrategy(rdc::Db &db, std::string_view name,
     else
       s->options.erase(key);
   }
+  for (const auto &change : changes)
+    if (change.second)
+      db.exec("INSERT INTO agent_strategy_keys (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+              change.first);
   int64_t rev = nextRevision(db, nowMs);
   db.exec("UPDATE agent_strategies SET options = ?, revision = ? WHERE id = ?",
           dumpOptions(s->options), rev, s->id);
@@ -287,6 +300,14 @@ void deviceChanged(rdc::Db &db, std::string_view deviceId, int64_t nowMs) {
   db.exec("INSERT INTO agent_requests (device_id, kind, conn_id, created_at, delivered_at)"
           " VALUES (?, 'refresh', 0, ?, ?)",
           deviceId, nowMs, nowMs);
+}
+
+std::vector<std::string> knownOptionKeys(rdc::Db &db) {
+  rdc::Stmt st = db.prepare("SELECT name FROM agent_strategy_keys ORDER BY name");
+  std::vector<std::string> out;
+  while (st.step())
+    out.push_back(st.getText(0));
+  return out;
 }
 
 int64_t strategyGeneration(rdc::Db &db) {

@@ -36,7 +36,8 @@ struct Assignment {
   int64_t revision = 0; // when it was made (see nextRevision)
 };
 
-// --- the tables (agent_strategies, agent_strategy_assignments) ---------------
+// --- the tables (agent_strategies, agent_strategy_assignments,
+// agent_strategy_keys) -------------------------------------------------------
 void addStrategySchema();
 
 // A strategy name: 1-64 characters of UTF-8 without control characters.
@@ -68,6 +69,10 @@ std::vector<Assignment> listAssignments(rdc::Db &db);
 // Tells every server instance that a device's owner or device group changed,
 // so its effective strategy is worked out again (within a flush interval).
 void deviceChanged(rdc::Db &db, std::string_view deviceId, int64_t nowMs);
+
+// Every option key any strategy ever set (sorted), including keys since
+// unset and keys of deleted strategies.
+std::vector<std::string> knownOptionKeys(rdc::Db &db);
 
 // The newest revision of any strategy or assignment change (0 = none): the
 // servers poll it to reload their in-memory copy.

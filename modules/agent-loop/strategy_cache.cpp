@@ -14,7 +14,7 @@ void StrategyCache::refresh(rdc::Db &db) {
     rdc::Transaction tx(db);
     generation = strategyGeneration(db);
     next = std::make_shared<const StrategySnapshot>(listStrategies(db), listAssignments(db),
-                                                    generation);
+                                                    knownOptionKeys(db), generation);
     tx.commit();
   }
   current_.store(std::move(next));

@@ -24,13 +24,22 @@ struct EffectiveStrategy {
 class StrategySnapshot {
 public:
   StrategySnapshot() = default;
+  // knownKeys: every option key any strategy ever set (knownOptionKeys()).
   StrategySnapshot(const std::vector<Strategy> &strategies,
-                   const std::vector<Assignment> &assignments, int64_t generation);
+                   const std::vector<Assignment> &assignments,
+                   const std::vector<std::string> &knownKeys, int64_t generation);
 
   // Device assignment, else the owner's, else the device group's; nullopt
-  // when none applies. ownerUserId / deviceGroupId 0 = none.
+  // when none applies. ownerUserId / deviceGroupId 0 = none. The payload
+  // carries the strategy's options plus every other known key with an empty
+  // value: the client resets an option it gets empty (client-truth §2.24),
+  // so a key a device got from an earlier strategy does not outlive it.
   std::optional<EffectiveStrategy> effective(std::string_view deviceId, int64_t ownerUserId,
                                              int64_t deviceGroupId) const;
+  // What a device is owed when no strategy applies to it any more: stamp 0
+  // (a client that never had one sends 0, so it gets nothing) and every known
+  // key empty.
+  EffectiveStrategy withdrawn() const { return EffectiveStrategy{0, &withdrawnPayload_}; }
   int64_t generation() const { return generation_; }
   bool empty() const { return byDevice_.empty() && byUser_.empty() && byGroup_.empty(); }
 
@@ -49,6 +58,7 @@ private:
   std::unordered_map<std::string, Link> byDevice_;
   std::unordered_map<int64_t, Link> byUser_;
   std::unordered_map<int64_t, Link> byGroup_;
+  std::string withdrawnPayload_ = R"({"config_options":{}})";
   int64_t generation_ = -1;
 };
 

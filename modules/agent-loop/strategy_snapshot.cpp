@@ -17,10 +17,13 @@ std::optional<int64_t> decimalId(std::string_view s) {
   return v;
 }
 
-std::string compilePayload(const StrategyOptions &options) {
+std::string compilePayload(const StrategyOptions &options,
+                           const std::vector<std::string> &knownKeys) {
   // client-truth §0 B6: config_options must be a string -> string map, or
   // the client drops the whole strategy; they are strings by construction.
   nlohmann::json opts = nlohmann::json::object();
+  for (const std::string &k : knownKeys)
+    opts[k] = "";
   for (const auto &[k, v] : options)
     opts[k] = v;
   nlohmann::json strategy = nlohmann::json::object();
@@ -31,10 +34,20 @@ std::string compilePayload(const StrategyOptions &options) {
 } // namespace
 
 StrategySnapshot::StrategySnapshot(const std::vector<Strategy> &strategies,
-                                   const std::vector<Assignment> &assignments, int64_t generation)
+                                   const std::vector<Assignment> &assignments,
+                                   const std::vector<std::string> &knownKeys, int64_t generation)
     : generation_(generation) {
+  // The keys of the current strategies count even if the key table missed
+  // them (it was added after strategies existed).
+  std::vector<std::string> keys = knownKeys;
   for (const Strategy &s : strategies)
-    strategies_[s.id] = Compiled{s.revision, compilePayload(s.options)};
+    for (const auto &kv : s.options)
+      keys.push_back(kv.first);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  withdrawnPayload_ = compilePayload({}, keys);
+  for (const Strategy &s : strategies)
+    strategies_[s.id] = Compiled{s.revision, compilePayload(s.options, keys)};
   for (const Assignment &a : assignments) {
     auto it = strategies_.find(a.strategyId);
     if (it == strategies_.end())

@@ -4,6 +4,7 @@
 #include "agent_request.h"
 #include "assign.h"
 #include "handlers.h"
+#include "preset_memory.h"
 #include "presets.h"
 #include "settings.h"
 #include "store.h"
@@ -20,8 +21,10 @@ std::string fieldOr(const nlohmann::json &body, const char *key) {
 // Best effort: the sysinfo is stored whatever the presets say, and the client
 // must hear SYSINFO_UPDATED (any other reply makes it re-POST, §2.26). A
 // preset naming an unknown user, strategy or device group changes nothing
-// and is logged. Applying is idempotent: every upload re-sends the presets.
-void applyPresets(const std::string &id, const nlohmann::json &body) {
+// and is logged (and tried again with the next upload). Every upload re-sends
+// the presets: a set already applied to the device is skipped, so an
+// administrator's later change sticks (preset_memory.h).
+void applyPresets(const std::string &id, const nlohmann::json &body, int64_t nowMs) {
   std::vector<std::string> skipped;
   AssignRequest presets = presetsOf(body, &skipped);
   for (const std::string &key : skipped)
@@ -30,12 +33,22 @@ void applyPresets(const std::string &id, const nlohmann::json &body) {
   if (!hasPresets(presets))
     return;
   try {
+    std::string digest = presetDigest(presets);
+    {
+      rdc::Db db = rdc::Db::acquire();
+      if (presetsApplied(db, id, digest))
+        return;
+    }
     AssignPlan plan = planAssignment(presets);
     std::optional<rdc::Device> device = rdc::getDevice(id); // registered by admitRequest
     if (!device)
       return;
     std::vector<std::string> changed =
         applyAssignment(*device, plan, AssignSource{"sysinfo-preset", 0, ""});
+    {
+      rdc::Db db = rdc::Db::acquire();
+      rememberPresets(db, id, digest, nowMs);
+    }
     // Strategy and address book are idempotent on their side and always
     // listed; the registry fields and labels only when they changed.
     std::string what;
@@ -66,7 +79,7 @@ void handleSysinfo(rdc::Exchange &ex) {
     saveSysinfo(db, key.id, ex.body(), f, c.nowMs);
   }
   presence().markSysinfoStored(key.id);
-  applyPresets(key.id, body);
+  applyPresets(key.id, body, c.nowMs);
   ex.header("Content-Type", "text/plain; charset=utf-8");
   ex.json(200, "SYSINFO_UPDATED");
 }

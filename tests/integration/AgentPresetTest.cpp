@@ -258,3 +258,45 @@ TEST_CASE("Agent presets: without the address-book modules the preset is harmles
   uploadPresets(s, d, {{"preset-address-book-name", "Eng"}, {"preset-user-name", "alice"}});
   CHECK(peerEntry(s, root, d.id)["user"] == "alice");
 }
+
+TEST_CASE(
+    "Agent presets: an administrator's later change sticks, and different presets apply again") {
+  TestServer s(groupOptions(/*addressBooks=*/false));
+  std::string root = startWithAdmin(s, "root");
+  addUser(s, "alice", kUserPassword);
+  addUser(s, "bob", kUserPassword);
+  addDeviceGroup(s, "Ops");
+  addDeviceGroup(s, "Lab");
+  Device d = device(31);
+  json presets = {{"preset-user-name", "alice"}, {"preset-device-group-name", "Ops"}};
+  uploadPresets(s, d, presets);
+  CHECK(peerEntry(s, root, d.id)["user"] == "alice");
+
+  // The operator moves the device; the client keeps sending its presets.
+  runOk(s, {"devices", "assign", d.id, "--user", "bob", "--device-group", "Lab"});
+  for (int i = 0; i < 2; ++i)
+    uploadPresets(s, d, presets);
+  json entry = peerEntry(s, root, d.id);
+  INFO(entry.dump());
+  CHECK(entry["user"] == "bob");
+  CHECK(entry["device_group_name"] == "Lab");
+
+  // The client is reconfigured with other presets: they act.
+  uploadPresets(s, d, {{"preset-user-name", "alice"}, {"preset-device-group-name", "Lab"}});
+  json moved = peerEntry(s, root, d.id);
+  CHECK(moved["user"] == "alice");
+  CHECK(moved["device_group_name"] == "Lab");
+}
+
+TEST_CASE("Agent presets: a preset refused for an unknown name acts once the name exists") {
+  TestServer s(groupOptions(/*addressBooks=*/false));
+  std::string root = startWithAdmin(s, "root");
+  Device d = device(32);
+  json presets = {{"preset-user-name", "carol"}};
+  uploadPresets(s, d, presets);
+  CHECK(logHas(s, "user 'carol' not found"));
+  CHECK_FALSE(peerEntry(s, root, d.id).contains("user"));
+  addUser(s, "carol", kUserPassword);
+  uploadPresets(s, d, presets);
+  CHECK(peerEntry(s, root, d.id)["user"] == "carol");
+}

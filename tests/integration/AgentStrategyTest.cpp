@@ -3,7 +3,9 @@
 // ...`; the running server picks it up within about one flush interval; a
 // heartbeat whose modified_at differs from the device's stamp gets
 // {"modified_at":M,"strategy":{"config_options":{...}}} exactly once, and the
-// client, which then sends M, gets {} until the strategy changes.
+// client, which then sends M, gets {} until the strategy changes. Deliveries
+// carry every option key a strategy ever set, empty when the device's strategy
+// lacks it, so nothing outlives the strategy that set it.
 #include "harness/AgentClient.h"
 #include "harness/GroupViewClient.h"
 #include "harness/Poll.h"
@@ -116,33 +118,78 @@ TEST_CASE("Agent strategy: delivered once with its stamp, then {} until it chang
   CHECK(again["modified_at"] == m2);
 }
 
-TEST_CASE("Agent strategy: other devices get nothing, and unassigning stops delivery") {
+TEST_CASE("Agent strategy: other devices get nothing, and unassigning resets what was delivered") {
   TestServer s(strategyOptions());
   s.start();
   Device mine = device(41), other = device(42);
   upload(s, mine);
   upload(s, other);
   strategyOk(s, {"create", "Kiosk"});
-  strategyOk(s, {"set", "Kiosk", "allow-remote-config-modification="});
+  strategyOk(s, {"set", "Kiosk", "allow-remote-config-modification=", "enable-audio=N"});
   strategyOk(s, {"assign", "Kiosk", "--device", mine.id});
 
   json got = pollStrategy(s, mine, 0);
   // An empty value is kept: the client resets that option to its default.
-  CHECK(got["strategy"] == json{{"config_options", {{"allow-remote-config-modification", ""}}}});
+  CHECK(
+      got["strategy"] ==
+      json{{"config_options", {{"allow-remote-config-modification", ""}, {"enable-audio", "N"}}}});
+  long long m = got["modified_at"].get<long long>();
   CHECK(beat(s, other).dump() == "{}");
 
+  // No strategy applies any more: the client, still holding m, is told to
+  // reset every option it got (empty values) and to hold stamp 0, once.
   strategyOk(s, {"unassign", "--device", mine.id});
-  bool stopped =
-      pollUntil(kPickup, [&] { return !beatWithStamp(s, mine, 0).contains("strategy"); });
-  CHECK_MESSAGE(stopped, "the strategy was still delivered after unassign");
+  json reset;
+  bool told = pollUntil(kPickup, [&] {
+    reset = beatWithStamp(s, mine, m);
+    return reset.contains("strategy");
+  });
+  REQUIRE_MESSAGE(told, "nothing told the device its strategy was withdrawn");
+  CHECK(reset == json{{"modified_at", 0},
+                      {"strategy",
+                       {{"config_options",
+                         {{"allow-remote-config-modification", ""}, {"enable-audio", ""}}}}}});
+  expectNothingFor(s, mine, 0, std::chrono::milliseconds(800));
 
   // Deleting a strategy removes its assignments too.
   strategyOk(s, {"assign", "Kiosk", "--device", other.id});
-  pollStrategy(s, other, 0);
+  long long mOther = pollStrategy(s, other, 0)["modified_at"].get<long long>();
   strategyOk(s, {"delete", "Kiosk"});
-  bool gone = pollUntil(kPickup, [&] { return !beatWithStamp(s, other, 0).contains("strategy"); });
+  bool gone = pollUntil(kPickup, [&] {
+    json j = beatWithStamp(s, other, mOther);
+    return j.contains("strategy") && j["modified_at"] == 0;
+  });
   CHECK(gone);
   CHECK(strategyOk(s, {"list"}) == "NAME\tOPTIONS\tASSIGNMENTS\n");
+}
+
+TEST_CASE("Agent strategy: an option that is unset, or only in the previous strategy, is reset") {
+  TestServer s(strategyOptions());
+  s.start();
+  Device d = device(48);
+  upload(s, d);
+  strategyOk(s, {"create", "Old"});
+  strategyOk(s, {"set", "Old", "enable-audio=N", "view-only=Y"});
+  strategyOk(s, {"create", "New"});
+  strategyOk(s, {"set", "New", "enable-keyboard=N"});
+  strategyOk(s, {"assign", "Old", "--device", d.id});
+  long long m1 = pollStrategy(s, d, 0)["modified_at"].get<long long>();
+
+  // Unset: the option comes back empty, so the client drops it.
+  strategyOk(s, {"unset", "Old", "view-only"});
+  json second = pollStrategy(s, d, m1);
+  CHECK(second["strategy"] ==
+        json{{"config_options",
+              {{"enable-audio", "N"}, {"enable-keyboard", ""}, {"view-only", ""}}}});
+  long long m2 = second["modified_at"].get<long long>();
+
+  // Another strategy: its options, and the old one's keys empty.
+  strategyOk(s, {"assign", "New", "--device", d.id});
+  json third = pollStrategy(s, d, m2);
+  CHECK(third["strategy"] ==
+        json{{"config_options",
+              {{"enable-audio", ""}, {"enable-keyboard", "N"}, {"view-only", ""}}}});
+  CHECK(third["modified_at"] != m2);
 }
 
 TEST_CASE("Agent strategy: assigning the strategy a device already has does not re-deliver") {
