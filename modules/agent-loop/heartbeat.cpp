@@ -91,13 +91,16 @@ void handleHeartbeat(rdc::Exchange &ex) {
   // options reset. `snapshot` keeps the payload alive until the reply is built.
   std::shared_ptr<const StrategySnapshot> snapshot = strategyCache().current();
   int64_t clientStamp = hb.modifiedAt.value_or(0);
-  std::optional<EffectiveStrategy> strategy =
-      snapshot->effective(c.id, seen.ownerUserId, seen.deviceGroupId);
-  if (!strategy && clientStamp != 0)
+  // A plain struct, not a std::optional: GCC 12 at -O2 reports a false
+  // -Wmaybe-uninitialized for the optional's fields.
+  EffectiveStrategy strategy;
+  if (auto owed = snapshot->effective(c.id, seen.ownerUserId, seen.deviceGroupId))
+    strategy = *owed;
+  else if (clientStamp != 0)
     strategy = snapshot->withdrawn();
-  if (strategy && strategy->stamp == clientStamp)
-    strategy.reset();
-  if (!seen.wantSysinfo && disconnect.empty() && !strategy) {
+  if (strategy.payload && strategy.stamp == clientStamp)
+    strategy.payload = nullptr; // the client has it
+  if (!seen.wantSysinfo && disconnect.empty() && !strategy.payload) {
     ex.json(200, "{}");
     return;
   }
@@ -114,10 +117,10 @@ void handleHeartbeat(rdc::Exchange &ex) {
     sep();
     reply += "\"disconnect\":" + rdc::jsonDump(nlohmann::json(disconnect));
   }
-  if (strategy) {
+  if (strategy.payload) {
     sep();
-    reply += "\"modified_at\":" + std::to_string(strategy->stamp) + ",\"strategy\":";
-    reply += *strategy->payload;
+    reply += "\"modified_at\":" + std::to_string(strategy.stamp) + ",\"strategy\":";
+    reply += *strategy.payload;
   }
   reply += '}';
   ex.json(200, reply);
