@@ -16,6 +16,7 @@ constexpr int kPinAttempts = 4;
 
 const char *const kColumns = "id, rustdesk_id, uuid, owner_user_id, device_group_id, note, "
                              "created_at, updated_at";
+constexpr int kColumnCount = 8;
 
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -228,39 +229,45 @@ Page<Device> DeviceStore::page(int64_t viewerUserId, int64_t offset, int64_t lim
            columns + " FROM core_devices WHERE device_group_id IN (" + detail::kGrantedGroupIdsSql +
            ")";
   };
-  const auto bindViewer = [&](db::Statement &st) {
-    for (int i = 1; i <= 3; ++i)
+  const auto bindViewer = [&](db::Statement &st, int first) {
+    for (int i = first; i < first + 3; ++i)
       st.bindInt(i, viewerUserId);
   };
 
+  // One statement: the total is an uncorrelated scalar subquery, so it
+  // counts exactly the rows the page was cut from, even while devices come
+  // and go (two statements could straddle a change on PostgreSQL). Every
+  // device: SQLite walks the UNIQUE index of rustdesk_id in order;
+  // PostgreSQL sorts (its index follows the database's collation, not bytes).
   Page<Device> out;
   auto conn = pool_.acquire();
-  {
-    auto st = conn->prepare(viewerUserId ? "SELECT COUNT(*) FROM (" + visible("id") + ") v"
-                                         : std::string("SELECT COUNT(*) FROM core_devices"));
-    if (viewerUserId)
-      bindViewer(*st);
-    if (st->step() == db::Step::Row)
-      out.total = st->columnInt(0);
-  }
-  if (offset >= out.total)
-    return out;
-  // Every device: SQLite walks the UNIQUE index of rustdesk_id in order;
-  // PostgreSQL sorts (its index follows the database's collation, not bytes).
   const std::string order = " ORDER BY " + byteOrder(conn->engine(), "rustdesk_id");
-  auto st = conn->prepare(viewerUserId ? "SELECT " + std::string(kColumns) + " FROM (" +
-                                             visible(kColumns) + ") v" + order + " LIMIT ? OFFSET ?"
-                                       : "SELECT " + std::string(kColumns) + " FROM core_devices" +
-                                             order + " LIMIT ? OFFSET ?");
+  const std::string total = viewerUserId ? "(SELECT COUNT(*) FROM (" + visible("id") + ") c)"
+                                         : std::string("(SELECT COUNT(*) FROM core_devices)");
+  const std::string from =
+      viewerUserId ? " FROM (" + visible(kColumns) + ") v" : std::string(" FROM core_devices");
+  auto st = conn->prepare("SELECT " + std::string(kColumns) + ", " + total + from + order +
+                          " LIMIT ? OFFSET ?");
   int idx = 1;
   if (viewerUserId) {
-    bindViewer(*st);
-    idx = 4;
+    bindViewer(*st, 1); // the count's
+    bindViewer(*st, 4); // the page's
+    idx = 7;
   }
   st->bindInt(idx++, limit);
   st->bindInt(idx, offset);
-  while (st->step() == db::Step::Row)
+  while (st->step() == db::Step::Row) {
     out.rows.push_back(readDevice(*st));
+    out.total = st->columnInt(kColumnCount);
+  }
+  if (out.rows.empty() && offset > 0) {
+    // Past the end: no rows to disagree with; count on its own.
+    auto count = conn->prepare(total.substr(1, total.size() - 2)); // without the parentheses
+    if (viewerUserId)
+      bindViewer(*count, 1);
+    if (count->step() == db::Step::Row)
+      out.total = count->columnInt(0);
+  }
   return out;
 }
 

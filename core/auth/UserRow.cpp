@@ -6,7 +6,7 @@
 namespace rdc::auth::detail {
 
 namespace {
-constexpr std::array<std::string_view, 9> kColumns = {
+constexpr std::array<std::string_view, kUserColumnCount> kColumns = {
     "id", "name", "display_name", "email", "note", "avatar", "status", "is_admin", "created_at"};
 } // namespace
 

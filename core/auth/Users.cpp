@@ -181,27 +181,33 @@ Page<User> UserStore::page(int64_t offset, int64_t limit, int32_t status) {
     throw std::invalid_argument("status must be -2 (any), 1, 0 or -1");
   const bool any = status == kAnyStatus;
   const std::string where = any ? "" : " WHERE status = ?";
+  // One statement: the total is an uncorrelated scalar subquery, so it
+  // counts exactly the rows the page was cut from (see DeviceStore::page).
+  const std::string count = "SELECT COUNT(*) FROM core_users" + where;
   Page<User> out;
   auto conn = pool_.acquire();
-  {
-    auto st = conn->prepare("SELECT COUNT(*) FROM core_users" + where);
-    if (!any)
-      st->bindInt(1, status);
-    if (st->step() == db::Step::Row)
-      out.total = st->columnInt(0);
-  }
-  if (offset >= out.total)
-    return out;
-  auto st =
-      conn->prepare("SELECT " + detail::userColumns() + " FROM core_users" + where + " ORDER BY " +
-                    byteOrder(conn->engine(), "name_key") + " LIMIT ? OFFSET ?");
+  auto st = conn->prepare("SELECT " + detail::userColumns() + ", (" + count + ") FROM core_users" +
+                          where + " ORDER BY " + byteOrder(conn->engine(), "name_key") +
+                          " LIMIT ? OFFSET ?");
   int idx = 1;
-  if (!any)
-    st->bindInt(idx++, status);
+  if (!any) {
+    st->bindInt(idx++, status); // the count's
+    st->bindInt(idx++, status); // the page's
+  }
   st->bindInt(idx++, limit);
   st->bindInt(idx, offset);
-  while (st->step() == db::Step::Row)
+  while (st->step() == db::Step::Row) {
     out.rows.push_back(detail::readUser(*st));
+    out.total = st->columnInt(detail::kUserColumnCount);
+  }
+  if (out.rows.empty() && offset > 0) {
+    // Past the end: no rows to disagree with; count on its own.
+    auto c = conn->prepare(count);
+    if (!any)
+      c->bindInt(1, status);
+    if (c->step() == db::Step::Row)
+      out.total = c->columnInt(0);
+  }
   return out;
 }
 

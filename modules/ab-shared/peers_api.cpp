@@ -34,11 +34,11 @@ void handlePeers(rdc::Exchange &ex) {
   Page page = pageOf(ex);
   rdc::Db db = rdc::Db::acquire();
   ab::Grant g = ab::openBook(db, *guid, caller, ab::kRead);
-  int64_t total = ab::countPeers(db, g.book.id);
+  ab::PeerPage peers = ab::loadPeerPage(db, g.book.id, page.offset(), page.pageSize);
   json data = json::array();
-  for (const auto &[id, stored] : ab::loadPeers(db, g.book.id, page.offset(), page.pageSize))
+  for (const auto &[id, stored] : peers.rows)
     data.push_back(ab::peerForShared(id, stored, g.book.kind));
-  rdc::replyJson(ex, 200, json{{"total", total}, {"data", std::move(data)}});
+  rdc::replyJson(ex, 200, json{{"total", peers.total}, {"data", std::move(data)}});
 }
 
 void handlePeerAdd(rdc::Exchange &ex) {

@@ -44,6 +44,27 @@ std::vector<std::pair<std::string, json>> loadPeers(rdc::Db &db, int64_t bookId,
   return out;
 }
 
+PeerPage loadPeerPage(rdc::Db &db, int64_t bookId, int64_t offset, int64_t limit) {
+  // The total rides along as an uncorrelated scalar subquery: one statement,
+  // so it counts exactly the rows the page was cut from (two statements could
+  // straddle a concurrent add or delete on PostgreSQL).
+  rdc::Stmt st = db.prepare(
+      "SELECT peer_id, data, (SELECT COUNT(*) FROM ab_peers WHERE book_id = ?) FROM ab_peers"
+      " WHERE book_id = ? ORDER BY peer_id LIMIT ? OFFSET ?");
+  st.bind(1, bookId).bind(2, bookId).bind(3, limit).bind(4, offset);
+  PeerPage out;
+  bool any = false;
+  while (st.step()) {
+    any = true;
+    out.total = st.getInt(2);
+    json j = json::parse(st.getView(1), nullptr, false);
+    out.rows.emplace_back(st.getText(0), j.is_object() ? j : json::object());
+  }
+  if (!any && offset > 0)
+    out.total = countPeers(db, bookId); // past the end: no rows to disagree with
+  return out;
+}
+
 int64_t BookTx::peerCount() {
   return countPeers(db_, book_.id);
 }

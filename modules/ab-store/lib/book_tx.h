@@ -71,4 +71,12 @@ std::vector<std::pair<std::string, nlohmann::json>>
 loadPeers(rdc::Db &db, int64_t bookId, int64_t offset = 0, int64_t limit = -1);
 std::vector<Tag> loadTags(rdc::Db &db, int64_t bookId);
 
+// One page of peers (ordered by id) and the book's peer count, read by one
+// statement so they agree even while others write. limit >= 1, offset >= 0.
+struct PeerPage {
+  int64_t total = 0;
+  std::vector<std::pair<std::string, nlohmann::json>> rows;
+};
+PeerPage loadPeerPage(rdc::Db &db, int64_t bookId, int64_t offset, int64_t limit);
+
 } // namespace ab
