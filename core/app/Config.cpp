@@ -20,6 +20,10 @@ const std::pair<const char *, const char *> kDefaults[] = {
     {"http.bind", "0.0.0.0"},
     {"http.port", "21114"},
     {"http.port_file", ""},
+    {"http.engine", "event"},
+    {"http.workers", "0"},
+    {"http.reserve_workers", "64"},
+    {"http.max_connections", "10000"},
     {"http.max_threads", "512"},
     {"http.max_queued", "2048"},
     {"http.max_body_bytes", "1048576"},
@@ -92,7 +96,9 @@ std::optional<std::string> envVarToKey(std::string_view name) {
   return key;
 }
 
-std::filesystem::path defaultConfigFile() { return "/etc/rdconsole/rdconsole.properties"; }
+std::filesystem::path defaultConfigFile() {
+  return "/etc/rdconsole/rdconsole.properties";
+}
 
 Config Config::load(const ConfigSources &sources) {
   Config c;
@@ -152,7 +158,9 @@ std::optional<std::string> Config::find(const std::string &key) const {
   return trim(layers_->getRawString(key));
 }
 
-std::string Config::getString(const std::string &key) const { return find(key).value_or(""); }
+std::string Config::getString(const std::string &key) const {
+  return find(key).value_or("");
+}
 
 int64_t Config::getInt(const std::string &key, int64_t min, int64_t max) const {
   std::string raw = getString(key);
@@ -186,8 +194,8 @@ std::vector<std::string> Config::getList(const std::string &key) const {
   size_t start = 0;
   while (start <= raw.size()) {
     size_t comma = raw.find(',', start);
-    std::string item = trim(raw.substr(start, comma == std::string::npos ? std::string::npos
-                                                                         : comma - start));
+    std::string item =
+        trim(raw.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (!item.empty())
       out.push_back(item);
     if (comma == std::string::npos)

@@ -37,6 +37,12 @@ http::ServerOptions serverOptions(const Config &c) {
   http::ServerOptions o;
   o.bind = c.getString("http.bind");
   o.port = static_cast<uint16_t>(c.getInt("http.port", 0, 65535));
+  o.engine = c.getString("http.engine");
+  if (o.engine != "event" && o.engine != "threads")
+    throw ConfigError("http.engine must be 'event' or 'threads', not '" + o.engine + "'");
+  o.workers = static_cast<int>(c.getInt("http.workers", 0, 4096));
+  o.reserveWorkers = static_cast<int>(c.getInt("http.reserve_workers", 0, 4096));
+  o.maxConnections = static_cast<int>(c.getInt("http.max_connections", 1, 10000000));
   o.maxThreads = static_cast<int>(c.getInt("http.max_threads", 2, 100000));
   o.maxQueued = static_cast<int>(c.getInt("http.max_queued", 1, 1000000));
   o.readTimeoutMs = static_cast<int>(c.getInt("http.read_timeout_ms", 100, 3600000));
@@ -137,13 +143,17 @@ int ServerApp::serve() {
     serverLog().fatal("cannot listen on " + serverOpts.bind + ":" +
                       std::to_string(serverOpts.port) + ": " + e.displayText());
     return 1;
+  } catch (const std::exception &e) {
+    serverLog().fatal("cannot listen on " + serverOpts.bind + ":" +
+                      std::to_string(serverOpts.port) + ": " + e.what());
+    return 1;
   }
   server->start();
   if (!portFile.empty())
     writePortFile(portFile, server->port());
   serverLog().information(std::string("rdconsole ") + RDC_VERSION + " listening on " +
                           (server->tls() ? "https://" : "http://") + serverOpts.bind + ":" +
-                          std::to_string(server->port()));
+                          std::to_string(server->port()) + " (" + server->engine() + " listener)");
 
   waitForTerminationRequest();
   serverLog().information("stopping: draining requests");

@@ -5,10 +5,6 @@
 #include "http/Query.h"
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/IPAddress.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
 
 #include <cstring>
@@ -16,8 +12,6 @@
 
 namespace rdc::http {
 namespace {
-
-using Poco::Net::HTTPResponse;
 
 constexpr const char *kJsonType = "application/json; charset=utf-8";
 
@@ -60,22 +54,11 @@ std::string printable(std::string_view s, size_t max = 200) {
   return out;
 }
 
-// Maps "::ffff:1.2.3.4" to "1.2.3.4" so IPv4 clients look the same whether
-// the listener is IPv4 or dual-stack.
-std::string clientIpOf(const Poco::Net::HTTPServerRequest &req) {
-  Poco::Net::IPAddress ip = req.clientAddress().host();
-  if (ip.family() == Poco::Net::IPAddress::IPv6 && ip.isIPv4Mapped()) {
-    const auto *b = static_cast<const unsigned char *>(ip.addr());
-    return fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]);
-  }
-  return ip.toString();
-}
-
-std::string bearerOf(const Poco::Net::HTTPServerRequest &req) {
-  auto it = req.find("Authorization");
-  if (it == req.end())
+std::string bearerOf(const Headers &headers) {
+  const std::string *h = findHeader(headers, "Authorization");
+  if (!h)
     return {};
-  std::string_view v = it->second;
+  std::string_view v = *h;
   if (v.size() < 7 || Poco::icompare(std::string(v.substr(0, 7)), "Bearer ") != 0)
     return {};
   v.remove_prefix(7);
@@ -89,32 +72,6 @@ std::string bearerOf(const Poco::Net::HTTPServerRequest &req) {
 rdc_status healthHandler(rdc_exchange *ex, void *) {
   ex->responseBody = "{\"status\":\"ok\"}";
   return RDC_OK;
-}
-
-// After refusing a request whose body was not read: send FIN, then read and
-// discard what the client is still sending (bounded in bytes and time). Closing
-// with unread data would make the kernel send RST, which can destroy the
-// reply before the client reads it (the "lingering close" of Apache/nginx).
-void lingeringClose(Poco::Net::HTTPServerRequest &req) noexcept {
-  try {
-    auto *impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl *>(&req);
-    if (!impl)
-      return;
-    Poco::Net::StreamSocket &s = impl->socket();
-    s.shutdownSend();
-    s.setReceiveTimeout(Poco::Timespan(0, 250 * 1000));
-    char buf[16384];
-    size_t total = 0;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (total < (size_t{64} << 20) && std::chrono::steady_clock::now() < deadline) {
-      int n = s.receiveBytes(buf, sizeof buf);
-      if (n <= 0)
-        break;
-      total += static_cast<size_t>(n);
-    }
-  } catch (...) {
-    // The client went away or timed out: nothing left to protect.
-  }
 }
 
 const RouteTarget kHealth{nullptr, "GET", "/healthz", RDC_AUTH_NONE, 0, &healthHandler, nullptr};
@@ -141,19 +98,25 @@ bool Dispatcher::waitIdle(std::chrono::milliseconds bound) {
   return idle_.wait_for(lock, bound, [this] { return inflight_ == 0; });
 }
 
-void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
-                        Poco::Net::HTTPServerResponse &resp) noexcept {
-  auto started = std::chrono::steady_clock::now();
+int64_t Dispatcher::bodyLimit(std::string_view method, std::string_view target) const {
+  Match match;
+  auto rawPath = splitTarget(target).first;
+  if (router_.match(method, rawPath, match, nullptr) == MatchResult::Found &&
+      match.target->maxBodyBytes > 0)
+    return match.target->maxBodyBytes;
+  return opts_.maxBodyBytes;
+}
+
+void Dispatcher::handle(Request &req, rdc_exchange &ex, bool &keepAlive) noexcept {
   {
     std::lock_guard lock(mu_);
     ++inflight_;
   }
-  rdc_exchange ex;
-  bool keepAlive = true; // false: the request body was not (fully) read
   try {
     ex.host = &host_;
-    ex.request = &req;
-    ex.method = req.getMethod();
+    ex.requestHeaders = &req.headers;
+    ex.method = req.method;
+    ex.clientIp = req.clientIp;
     if (draining_) {
       setError(ex, 503, "Server is shutting down");
       keepAlive = false;
@@ -183,37 +146,16 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
     // Compression is an optimisation: send the reply as it is.
     Poco::Logger::get("http").warning(std::string("could not compress a reply: ") + e.what());
   }
-
   try {
-    resp.setStatusAndReason(
-        static_cast<HTTPResponse::HTTPStatus>(ex.status),
-        HTTPResponse::getReasonForStatus(static_cast<HTTPResponse::HTTPStatus>(ex.status)));
     if (!ex.contentTypeSet)
-      resp.setContentType(kJsonType);
-    for (const auto &[name, value] : ex.headers)
-      resp.set(name, value);
-    if (!keepAlive)
-      resp.setKeepAlive(false);
-    resp.setChunkedTransferEncoding(false);
-    resp.setContentLength64(static_cast<Poco::Int64>(ex.responseBody.size()));
-    // send() gives a header-only stream for HEAD (Content-Length still tells
-    // the GET size). Flushed here, not when Poco destroys the response, so the
-    // reply is on the wire before a lingering close.
-    std::ostream &out = resp.send();
-    if (ex.method != "HEAD")
-      out.write(ex.responseBody.data(), static_cast<std::streamsize>(ex.responseBody.size()));
-    out.flush();
-  } catch (const std::exception &e) {
-    Poco::Logger::get("http").debug(std::string("could not send the reply: ") + e.what());
+      ex.headers.emplace_back("Content-Type", kJsonType);
   } catch (...) {
   }
-  if (!keepAlive)
-    lingeringClose(req);
 
   if (opts_.accessLog) {
     try {
       auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started)
+                    std::chrono::steady_clock::now() - req.started)
                     .count();
       // The path only: query strings can carry codes and ids.
       Poco::Logger::get("access").information(
@@ -231,7 +173,7 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest &req,
   idle_.notify_all();
 }
 
-void Dispatcher::maybeCompress(const Poco::Net::HTTPServerRequest &req, rdc_exchange &ex) const {
+void Dispatcher::maybeCompress(const Request &req, rdc_exchange &ex) const {
   // Empty bodies never qualify (gzipMinBytes 0 means off): an empty 200
   // stays an empty 200, as clients of the address book expect.
   if (opts_.gzipMinBytes <= 0 || ex.responseBody.empty() ||
@@ -253,7 +195,7 @@ void Dispatcher::maybeCompress(const Poco::Net::HTTPServerRequest &req, rdc_exch
     vary->second += ", Accept-Encoding";
 
   std::string accepted;
-  for (const auto &[name, value] : req)
+  for (const auto &[name, value] : req.headers)
     if (Poco::icompare(name, "Accept-Encoding") == 0)
       accepted += (accepted.empty() ? "" : ",") + value;
   if (!acceptsGzip(accepted))
@@ -262,15 +204,37 @@ void Dispatcher::maybeCompress(const Poco::Net::HTTPServerRequest &req, rdc_exch
   ex.headers.emplace_back("Content-Encoding", "gzip");
 }
 
-void Dispatcher::serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool &keepAlive) {
-  ex.clientIp = clientIpOf(req);
-  auto [rawPath, rawQuery] = splitTarget(req.getURI());
+void Dispatcher::serve(Request &req, rdc_exchange &ex, bool &keepAlive) {
+  auto [rawPath, rawQuery] = splitTarget(req.target);
   auto decodedPath = percentDecode(rawPath, false);
   if (!decodedPath || rawPath.empty() || rawPath.front() != '/') {
     ex.path = std::string(rawPath.substr(0, 200));
     return setError(ex, 400, "Malformed request path");
   }
   ex.path = std::move(*decodedPath);
+
+  // The body's framing first: whatever the route, a connection whose body was
+  // not read to its end must never carry another request.
+  switch (req.bodyState) {
+  case BodyState::Complete:
+    break;
+  case BodyState::TooLarge:
+    keepAlive = false;
+    return setError(
+        ex, 413,
+        fmt::format("Request body too large (limit {} bytes)", bodyLimit(req.method, req.target)));
+  case BodyState::Short:
+    keepAlive = false;
+    return setError(ex, 400, "Request body shorter than its Content-Length");
+  case BodyState::Malformed:
+    keepAlive = false;
+    return setError(ex, 400, "Malformed chunked request body");
+  case BodyState::Unsupported:
+    // Only "chunked" is understood; guessing the length of anything else
+    // would let its body be parsed as the next request (RFC 9112 §6.1).
+    keepAlive = false;
+    return setError(ex, 400, "Unsupported Transfer-Encoding");
+  }
 
   Match match;
   std::vector<std::string> allowed;
@@ -296,48 +260,10 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest &req, rdc_exchange &ex, bool
   ex.query = parseQuery(rawQuery); // empty for no query
   if (!ex.query)
     return setError(ex, 400, "Malformed query string");
+  // The listener already holds the whole body; a module reads it from here.
+  ex.body = std::move(req.body);
 
-  // Body. HTTP/1.1: no Content-Length and no chunking means no body (Poco
-  // would otherwise read until the client closes; old clients send body-less
-  // POSTs without Content-Length).
-  int64_t limit = target.maxBodyBytes > 0 ? target.maxBodyBytes : opts_.maxBodyBytes;
-  bool chunked = req.getChunkedTransferEncoding();
-  if (!chunked && req.has("Transfer-Encoding")) {
-    // Only "chunked" is understood; guessing the length of anything else
-    // would let its body be parsed as the next request (RFC 9112 §6.1).
-    keepAlive = false;
-    return setError(ex, 400, "Unsupported Transfer-Encoding");
-  }
-  if (chunked || req.hasContentLength()) {
-    if (!chunked && req.getContentLength64() > limit) {
-      keepAlive = false; // the unread body makes the connection unusable
-      return setError(ex, 413, fmt::format("Request body too large (limit {} bytes)", limit));
-    }
-    std::istream &in = req.stream();
-    char buf[16384];
-    while (in) {
-      in.read(buf, sizeof buf);
-      std::streamsize got = in.gcount();
-      if (got <= 0)
-        break;
-      ex.body.append(buf, static_cast<size_t>(got));
-      if (static_cast<int64_t>(ex.body.size()) > limit) {
-        keepAlive = false;
-        ex.body.clear();
-        return setError(ex, 413, fmt::format("Request body too large (limit {} bytes)", limit));
-      }
-    }
-    // Poco's chunked reader ends a malformed body as if it were complete, so
-    // whatever follows must never be parsed as the next request: close.
-    if (chunked)
-      keepAlive = false;
-    if (!chunked && static_cast<int64_t>(ex.body.size()) != req.getContentLength64()) {
-      keepAlive = false;
-      return setError(ex, 400, "Request body shorter than its Content-Length");
-    }
-  }
-
-  ex.bearer = bearerOf(req);
+  ex.bearer = bearerOf(req.headers);
   if (target.authLevel >= RDC_AUTH_USER) {
     if (ex.bearer.empty()) {
       setError(ex, 401, "Authentication required");

@@ -5,12 +5,11 @@
 
 #include "auth/Tokens.h"
 #include "http/Query.h"
+#include "http/RequestParser.h"
 #include "http/Router.h"
 #include "rdconsole/module.h"
 
-#include <Poco/Net/HTTPServerRequest.h>
-
-#include <deque>
+#include <forward_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,7 +21,7 @@ struct Host;
 
 struct rdc_exchange {
   rdc::modules::Host *host = nullptr;
-  const Poco::Net::HTTPServerRequest *request = nullptr;
+  const rdc::http::Headers *requestHeaders = nullptr;
   std::string method;
   std::string path;                            // decoded
   std::optional<rdc::http::QueryParams> query; // parsed before routing to a handler
@@ -40,9 +39,11 @@ struct rdc_exchange {
   std::string responseBody;
   bool contentTypeSet = false;
 
-  // Request-lifetime storage for what is handed to the module as views.
-  std::deque<std::string> arena;
-  std::deque<rdc::auth::User> users;
-  std::deque<rdc::auth::Principal> principals;
-  const char *keep(std::string s) { return arena.emplace_back(std::move(s)).c_str(); }
+  // Request-lifetime storage for what is handed to the module as views
+  // (stable addresses). forward_list, not deque: an empty deque allocates,
+  // and most requests keep nothing.
+  std::forward_list<std::string> arena;
+  std::forward_list<rdc::auth::User> users;
+  std::forward_list<rdc::auth::Principal> principals;
+  const char *keep(std::string s) { return arena.emplace_front(std::move(s)).c_str(); }
 };

@@ -1,11 +1,10 @@
-// The listener: Poco's HTTPServer on a plain or TLS socket, a thread pool
-// sized for one keep-alive connection per thread, and a graceful stop.
+// The listener the server runs: the epoll event server for plaintext on
+// Linux, Poco's thread-per-connection server for TLS and elsewhere (or when
+// http.engine = threads). Both hand every request to the same Dispatcher.
 #pragma once
 
 #include "http/Dispatcher.h"
-
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/ThreadPool.h>
+#include "http/ServerOptions.h"
 
 #include <chrono>
 #include <cstdint>
@@ -14,38 +13,27 @@
 
 namespace rdc::http {
 
-struct ServerOptions {
-  std::string bind = "0.0.0.0";
-  uint16_t port = 21114; // 0 = ephemeral
-  int maxThreads = 512;
-  int maxQueued = 2048;
-  int readTimeoutMs = 15000;
-  int keepAliveTimeoutMs = 5000;
-  int maxKeepAliveRequests = 1000;
-  std::string tlsCertificate; // PEM; TLS when both are set
-  std::string tlsPrivateKey;
-};
+class EventServer;
+class PocoServer;
 
 class HttpServer {
 public:
-  // Binds at once (throws Poco::Exception / std::runtime_error with a clear
-  // message when the address is taken or the certificate is unusable).
+  // Binds at once; throws with a message naming the problem.
   HttpServer(Dispatcher &dispatcher, const ServerOptions &opts);
   ~HttpServer();
   void start();
-  uint16_t port() const { return port_; }
+  uint16_t port() const;
   bool tls() const { return tls_; }
+  // "event" or "threads": which listener runs.
+  std::string engine() const { return event_ ? "event" : "threads"; }
   // Stops accepting, lets running requests finish (bounded), then closes
   // every connection.
   void stop(std::chrono::milliseconds drainBound);
 
 private:
-  Dispatcher &dispatcher_;
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
-  uint16_t port_ = 0;
+  std::unique_ptr<EventServer> event_;
+  std::unique_ptr<PocoServer> poco_;
   bool tls_ = false;
-  bool stopped_ = false;
 };
 
 } // namespace rdc::http

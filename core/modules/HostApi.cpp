@@ -236,10 +236,11 @@ rdc_status reqHeader(rdc_exchange *ex, const char *name, rdc_str *out) {
   return guarded([&] {
     if (!ex || !name || !out)
       return fail(RDC_INVALID, "req_header: null argument");
-    auto it = ex->request->find(name);
-    if (it == ex->request->end())
+    const std::string *value =
+        ex->requestHeaders ? rdc::http::findHeader(*ex->requestHeaders, name) : nullptr;
+    if (!value)
       return fail(RDC_NOT_FOUND, std::string("no header ") + name);
-    *out = toStr(it->second);
+    *out = toStr(*value);
     return RDC_OK;
   });
 }
@@ -486,7 +487,7 @@ rdc_status userCheckPassword(rdc_exchange *ex, const char *name, size_t nameLen,
                                            std::string_view(password, passwordLen));
     if (!u)
       return fail(RDC_DENIED, "wrong credentials");
-    fillUser(ex->users.emplace_back(std::move(*u)), out);
+    fillUser(ex->users.emplace_front(std::move(*u)), out);
     return RDC_OK;
   });
 }
@@ -525,7 +526,7 @@ rdc_status tokenVerify(rdc_exchange *ex, const char *token, size_t len, rdc_toke
     auto p = ex->host->tokens.verify(std::string_view(token, len));
     if (!p)
       return fail(RDC_DENIED, "invalid or expired token");
-    const auth::Principal &kept = ex->principals.emplace_back(std::move(*p));
+    const auth::Principal &kept = ex->principals.emplace_front(std::move(*p));
     out->user_id = kept.user.id;
     out->device_id = toStr(kept.deviceId);
     out->device_uuid = toStr(kept.deviceUuid);

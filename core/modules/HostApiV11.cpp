@@ -30,7 +30,7 @@ Host *hostFor(rdc_module *m) {
 // lifetime) or this thread's slot.
 const auth::User &keepUser(rdc_exchange *ex, auth::User u) {
   if (ex)
-    return ex->users.emplace_back(std::move(u));
+    return ex->users.emplace_front(std::move(u));
   tlsUser = std::move(u);
   return tlsUser;
 }
