@@ -7,7 +7,16 @@
 
 #include <chrono>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace agent {
+namespace {
+constexpr int kFlushNice = 10;
+} // namespace
 
 Flusher::Flusher(PresenceTable &table, int64_t intervalMs)
     : table_(table), intervalMs_(intervalMs) {}
@@ -40,6 +49,12 @@ void Flusher::stop() {
 }
 
 void Flusher::run() {
+#ifdef __linux__
+  // The batch is background work: under full load it must not take a core
+  // from the threads answering heartbeats (on Linux, nice is per thread).
+  // It still gets its share, so presence stays durable, only later.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kFlushNice);
+#endif
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     cv_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [this] { return stopping_; });

@@ -50,6 +50,8 @@
 #   RDC_BENCH_WARM_CONNECTIONS  wrk connections for the warm-up (default 64)
 #   RDC_BENCH_WARM_TIMEOUT seconds allowed for one warm-up (default 3600)
 #   RDC_BENCH_NGINX        0 to skip the nginx reference (default 1)
+#   RDC_BENCH_SET          extra server settings, space-separated KEY=VALUE
+#                          (e.g. "http.engine=threads" to measure the Poco listener)
 #   RDC_JOBS               build parallelism (default 2)
 set -euo pipefail
 
@@ -262,11 +264,15 @@ start_server() { # <engine> <devices>
   fi
   # An empty config file keeps /etc/rdconsole out of the measurement.
   : >"$dir/bench.properties"
+  extra_opts=()
+  for kv in ${RDC_BENCH_SET:-}; do
+    extra_opts+=(--set "$kv")
+  done
   server_log=$dir/server.log
   "$bin" --config "$dir/bench.properties" --data-dir "$dir/data" --modules-dir "$build/modules" \
     "${db_opts[@]}" --port 0 --set http.bind=127.0.0.1 --set "http.port_file=$dir/port" \
     --set http.access_log=false --set agent-loop.max_requests_per_device=1000000 \
-    >"$server_log" 2>&1 &
+    ${extra_opts[@]+"${extra_opts[@]}"} >"$server_log" 2>&1 &
   server_pid=$!
   for _ in $(seq 300); do # up to 30 s for start-up
     [ -s "$dir/port" ] && break
