@@ -607,4 +607,20 @@ bool EventServer::refuse(Connection *c, int status, std::string_view message) {
 
 } // namespace rdc::http
 
+#else // no epoll: HttpServer never constructs an EventServer here
+
+#include <stdexcept>
+
+namespace rdc::http {
+
+EventServer::EventServer(Dispatcher &dispatcher, const ServerOptions &opts)
+    : dispatcher_(dispatcher), opts_(opts) {
+  throw std::logic_error("the event listener needs Linux (epoll); use http.engine = threads");
+}
+EventServer::~EventServer() = default;
+void EventServer::start() {}
+void EventServer::stop(std::chrono::milliseconds) {}
+
+} // namespace rdc::http
+
 #endif // __linux__
