@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <array>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -32,6 +33,9 @@ namespace {
 constexpr size_t kReadChunk = 16384;
 constexpr size_t kReadPerEvent = size_t{1} << 20;
 constexpr int kAcceptBatch = 64;
+// Events taken per epoll_wait: one call serves several requests (a system
+// call is dear on virtual machines), yet a batch is small enough to stay fair.
+constexpr int kEventBatch = 16;
 // A thread inside one request for longer than this is taken for blocked (the
 // database, a password hash) and a reserve thread serves in its place.
 constexpr int64_t kBlockedAfterUs = 3000;
@@ -90,6 +94,7 @@ struct EventServer::Connection {
   enum class Phase { Head, Body, Chunked, Writing, Lingering };
 
   int fd = -1;
+  uint32_t armed = EPOLLIN; // the events it waits for (handBack re-arms with them)
   std::string peer;
   Phase phase = Phase::Head;
   std::string in;      // received and not yet consumed
@@ -167,6 +172,8 @@ void EventServer::start() {
   int threads = serving + opts_.reserveWorkers;
   gate_ = std::make_unique<ServingGate>(serving, threads);
   for (int i = 0; i < threads; ++i)
+    batches_.push_back(std::make_unique<Batch>());
+  for (int i = 0; i < threads; ++i)
     workers_.emplace_back([this, i] { workerLoop(i); });
   monitor_ = std::thread([this] { monitorLoop(); });
 }
@@ -201,13 +208,17 @@ void EventServer::stop(std::chrono::milliseconds drainBound) {
   conns_.clear();
 }
 
+struct EventServer::Batch {
+  std::array<std::atomic<void *>, kEventBatch> pending{};
+};
+
 void EventServer::workerLoop(int index) {
-  epoll_event ev{};
+  std::array<epoll_event, kEventBatch> events{};
+  Batch &batch = *batches_[static_cast<size_t>(index)];
   while (gate_->enter(index)) {
-    for (;;) {
-      // One event at a time: a thread busy with a slow request leaves the
-      // other ready connections to the other threads.
-      int n = ::epoll_wait(epollFd_, &ev, 1, -1);
+    bool serving = true;
+    while (serving) {
+      int n = ::epoll_wait(epollFd_, events.data(), kEventBatch, -1);
       if (stopping_)
         return;
       if (n < 0) {
@@ -216,17 +227,45 @@ void EventServer::workerLoop(int index) {
         log().error("epoll_wait: " + errnoText(errno));
         return;
       }
-      if (n == 0 || ev.data.ptr == &wakeFd_)
-        continue;
-      gate_->begin(index);
-      if (ev.data.ptr == &listenFd_)
-        acceptSome();
-      else
-        serve(static_cast<Connection *>(ev.data.ptr));
-      if (!gate_->end(index))
-        break; // replaced while blocked, and not needed any more: park
+      for (int i = 0; i < n; ++i)
+        batch.pending[static_cast<size_t>(i)].store(events[static_cast<size_t>(i)].data.ptr,
+                                                    std::memory_order_release);
+      for (int i = 0; i < n; ++i) {
+        void *item = batch.pending[static_cast<size_t>(i)].exchange(nullptr);
+        if (item == nullptr || item == &wakeFd_)
+          continue; // handed to another thread by the monitor; or stop()
+        if (!serving) {
+          handBack(item); // parked threads hold no events
+          continue;
+        }
+        gate_->begin(index);
+        if (item == &listenFd_)
+          acceptSome();
+        else
+          serve(static_cast<Connection *>(item));
+        if (!gate_->end(index))
+          serving = false; // replaced while blocked, and not needed any more: park
+      }
     }
   }
+}
+
+void EventServer::handBack(void *item) {
+  epoll_event ev{};
+  ev.data.ptr = item;
+  int fd = listenFd_;
+  if (item == &listenFd_) {
+    ev.events = EPOLLIN | EPOLLONESHOT;
+  } else {
+    // Unowned until the epoll_ctl below: nobody else touches it meanwhile.
+    auto *c = static_cast<Connection *>(item);
+    ev.events = c->armed | EPOLLRDHUP | EPOLLONESHOT;
+    fd = c->fd;
+  }
+  // One-shot re-arming of a descriptor that is still ready fires it again at
+  // once, for whichever thread waits. It fails only for the listener after
+  // stop() removed it.
+  ::epoll_ctl(epollFd_, EPOLL_CTL_MOD, fd, &ev);
 }
 
 void EventServer::acceptSome() {
@@ -295,7 +334,10 @@ void EventServer::monitorLoop() {
     monitorCv_.wait_for(lock, std::chrono::milliseconds(kMonitorTickMs));
     if (stopping_)
       break;
-    gate_->replaceBlocked(ServingGate::nowUs() - kBlockedAfterUs);
+    for (int replaced : gate_->replaceBlocked(ServingGate::nowUs() - kBlockedAfterUs))
+      for (std::atomic<void *> &slot : batches_[static_cast<size_t>(replaced)]->pending)
+        if (void *item = slot.exchange(nullptr); item != nullptr && item != &wakeFd_)
+          handBack(item);
     if (nowMs() >= nextSweep) {
       sweep();
       nextSweep = nowMs() + kSweepEveryMs;
@@ -325,6 +367,7 @@ void EventServer::sweep() {
 
 void EventServer::rearm(Connection *c, uint32_t events, int timeoutMs) {
   c->deadline = nowMs() + timeoutMs;
+  c->armed = events;
   epoll_event ev{};
   ev.events = events | EPOLLRDHUP | EPOLLONESHOT;
   ev.data.ptr = c;
@@ -567,6 +610,7 @@ bool EventServer::linger(Connection *c) {
       continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       // The sweeper ends the wait; the deadline does not move with each read.
+      c->armed = EPOLLIN;
       epoll_event ev{};
       ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
       ev.data.ptr = c;
@@ -612,6 +656,8 @@ bool EventServer::refuse(Connection *c, int status, std::string_view message) {
 #include <stdexcept>
 
 namespace rdc::http {
+
+struct EventServer::Batch {};
 
 EventServer::EventServer(Dispatcher &dispatcher, const ServerOptions &opts)
     : dispatcher_(dispatcher), opts_(opts) {

@@ -54,6 +54,9 @@ private:
   bool flush(Connection *c);
   bool linger(Connection *c);
   void rearm(Connection *c, uint32_t events, int timeoutMs);
+  // Re-arms an event that was taken from epoll but not served (its thread
+  // was replaced while blocked), so another thread gets it.
+  void handBack(void *item);
   void sendInterim(Connection *c, std::string_view bytes);
   bool refuse(Connection *c, int status, std::string_view message);
   void close(Connection *c);
@@ -67,6 +70,13 @@ private:
   std::atomic<bool> stopping_{false};
   std::atomic<bool> listenerPaused_{false}; // out of file descriptors: retried by the sweeper
   std::unique_ptr<ServingGate> gate_;
+  // Per thread: the events its last epoll_wait returned and it has not taken
+  // yet. A thread takes each with an atomic exchange; the monitor empties the
+  // batch of a thread it replaces (handBack), so an event waits behind a
+  // blocked request only until the thread is found blocked (a few ms), never
+  // for the whole request.
+  struct Batch;
+  std::vector<std::unique_ptr<Batch>> batches_;
   std::vector<std::thread> workers_;
   std::thread monitor_; // replaces blocked threads; sweeps timed-out connections
   std::mutex monitorMu_;

@@ -42,18 +42,19 @@ bool ServingGate::end(int i) {
   return false;
 }
 
-int ServingGate::replaceBlocked(int64_t blockedSinceUs) {
-  int replaced = 0;
+std::vector<int> ServingGate::replaceBlocked(int64_t blockedSinceUs) {
+  std::vector<int> replaced;
   std::lock_guard lock(mu_);
-  for (auto &s : slots_) {
-    int64_t since = s->busySinceUs.load(std::memory_order_relaxed);
-    if (since == 0 || since > blockedSinceUs || s->replaced.load(std::memory_order_relaxed))
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    Slot &s = *slots_[i];
+    int64_t since = s.busySinceUs.load(std::memory_order_relaxed);
+    if (since == 0 || since > blockedSinceUs || s.replaced.load(std::memory_order_relaxed))
       continue;
-    s->replaced.store(true, std::memory_order_release);
+    s.replaced.store(true, std::memory_order_release);
     --serving_;
-    ++replaced;
+    replaced.push_back(static_cast<int>(i));
   }
-  for (int i = 0; i < replaced; ++i)
+  for (size_t i = 0; i < replaced.size(); ++i)
     cv_.notify_one();
   return replaced;
 }

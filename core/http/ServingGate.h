@@ -30,8 +30,9 @@ public:
   bool end(int i);
 
   // Called periodically: replaces threads busy since before `blockedSinceUs`.
-  // Returns how many were replaced.
-  int replaceBlocked(int64_t blockedSinceUs);
+  // Returns the indices of the threads it replaced (the caller hands their
+  // pending work to others).
+  std::vector<int> replaceBlocked(int64_t blockedSinceUs);
   void stop();
 
   int serving() const;

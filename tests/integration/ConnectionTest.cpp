@@ -386,3 +386,45 @@ TEST_CASE("connection: past http.max_connections a new connection is closed at o
   }
   CHECK(served);
 }
+
+TEST_CASE("connection: a request that blocks does not hold up requests on other connections") {
+  // One serving thread and one reserve. The slow request and three quick ones
+  // arrive together, so the serving thread may take them all from one wait
+  // (the event listener takes events in batches): the quick ones must still
+  // be answered long before the slow one ends. Several rounds, because
+  // whether they share a batch depends on timing.
+  TestServer s(ServerOptions()
+                   .withFixtures({"probe"})
+                   .set("http.max_threads=8")
+                   .set("http.workers=1")
+                   .set("http.reserve_workers=1")
+                   .set("http.keep_alive_timeout_ms=60000"));
+  s.start();
+  constexpr int kQuick = 3;
+  constexpr auto kSlow = 3000ms;
+  // Far below kSlow, far above a healthy reply time even under sanitizers.
+  constexpr auto kQuickBound = 1500ms;
+  RawConnection slow(s.host(), s.port());
+  std::vector<RawConnection> quick;
+  for (int i = 0; i < kQuick; ++i)
+    quick.emplace_back(s.host(), s.port());
+  for (int round = 1; round <= 3; ++round) {
+    INFO("round " << round);
+    auto sent = Clock::now();
+    REQUIRE(slow.send(get("/fixture/slow?ms=" + std::to_string(kSlow.count()))));
+    for (auto &c : quick)
+      REQUIRE(c.send(get("/healthz")));
+    for (int i = 0; i < kQuick; ++i) {
+      INFO("quick connection " << i);
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(sent + kQuickBound - Clock::now());
+      expectHealthy(quick[static_cast<size_t>(i)].readResponse(std::max(left, 1ms)));
+    }
+    CHECK(msSince(sent) < kQuickBound.count());
+    auto r = slow.readResponse(kReplyWait);
+    REQUIRE_MESSAGE(r.has_value(), "the slow request was never answered");
+    INFO(r->describe());
+    CHECK(r->status == 200);
+    CHECK(r->json() == nlohmann::json{{"slept_ms", kSlow.count()}});
+  }
+}
