@@ -33,6 +33,7 @@ void Flusher::start() {
     strategyCache().refresh(db);
     repinMark_ = newestRequestId(db);
   }
+  collector_ = std::thread([this] { collectLoop(); });
   thread_ = std::thread([this] { run(); });
 }
 
@@ -45,14 +46,48 @@ void Flusher::stop() {
   }
   cv_.notify_all();
   thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(collectMu_);
+    collectorStopping_ = true;
+  }
+  collectCv_.notify_all();
+  collector_.join();
   flushOnce();
+}
+
+std::vector<PresenceSnapshot> Flusher::takeDirty() {
+  std::unique_lock<std::mutex> lock(collectMu_);
+  if (!collector_.joinable() || collectorStopping_)
+    return table_.takeDirty(); // the last flush of stop()
+  collectWanted_ = true;
+  collected_ = false;
+  collectCv_.notify_all();
+  collectCv_.wait(lock, [this] { return collected_; });
+  return std::move(collectedBatch_);
+}
+
+void Flusher::collectLoop() {
+  std::unique_lock<std::mutex> lock(collectMu_);
+  for (;;) {
+    collectCv_.wait(lock, [this] { return collectWanted_ || collectorStopping_; });
+    if (!collectWanted_)
+      return; // stopping, and run() has ended: nobody waits for a batch
+    collectWanted_ = false;
+    lock.unlock();
+    std::vector<PresenceSnapshot> batch = table_.takeDirty();
+    lock.lock();
+    collectedBatch_ = std::move(batch);
+    collected_ = true;
+    collectCv_.notify_all();
+  }
 }
 
 void Flusher::run() {
 #ifdef __linux__
-  // The batch is background work: under full load it must not take a core
-  // from the threads answering heartbeats (on Linux, nice is per thread).
-  // It still gets its share, so presence stays durable, only later.
+  // The database write is background work: under full load it must not take
+  // a core from the threads answering heartbeats (on Linux, nice is per
+  // thread). It still gets its share, so presence stays durable, only later.
+  // The dirty snapshot is taken by the collector thread at normal priority.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kFlushNice);
 #endif
   std::unique_lock<std::mutex> lock(mu_);
@@ -67,7 +102,7 @@ void Flusher::run() {
 }
 
 void Flusher::flushOnce() {
-  std::vector<PresenceSnapshot> batch = table_.takeDirty();
+  std::vector<PresenceSnapshot> batch = takeDirty();
   try {
     rdc::Db db = rdc::Db::acquire();
     writePresence(db, batch);

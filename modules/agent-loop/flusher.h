@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace agent {
 
@@ -23,6 +24,12 @@ public:
 
 private:
   void run();
+  // The dirty snapshot holds presence shard locks that heartbeats wait for,
+  // so it is taken on a thread at normal priority (collectLoop): a low
+  // priority thread descheduled while holding a lock would stall them. The
+  // database work that follows runs at low priority (run()).
+  std::vector<PresenceSnapshot> takeDirty();
+  void collectLoop();
   PresenceTable &table_;
   int64_t intervalMs_;
   std::mutex mu_;
@@ -30,6 +37,12 @@ private:
   bool stopping_ = false;
   int64_t repinMark_ = 0; // newest "repin" request already applied
   std::thread thread_;
+
+  std::mutex collectMu_;
+  std::condition_variable collectCv_;
+  bool collectWanted_ = false, collected_ = false, collectorStopping_ = false;
+  std::vector<PresenceSnapshot> collectedBatch_;
+  std::thread collector_;
 };
 
 } // namespace agent

@@ -2,6 +2,8 @@
 
 #include <rdconsole/json.hpp>
 
+#include <algorithm>
+
 namespace agent {
 
 void addSchema() {
@@ -144,9 +146,20 @@ std::string connsJson(const std::vector<int32_t> &conns) {
 }
 } // namespace
 
-void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &snaps) {
-  if (snaps.empty())
+void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &batch) {
+  if (batch.empty())
     return;
+  // In key order: consecutive rows share index and table pages, so a batch
+  // reads and rewrites each page once instead of once per row (the batch
+  // comes out of the presence table in hash order). On PostgreSQL the fixed
+  // order also keeps two instances flushing overlapping devices from
+  // deadlocking on each other's row locks.
+  std::vector<const PresenceSnapshot *> snaps;
+  snaps.reserve(batch.size());
+  for (const PresenceSnapshot &p : batch)
+    snaps.push_back(&p);
+  std::sort(snaps.begin(), snaps.end(),
+            [](const PresenceSnapshot *a, const PresenceSnapshot *b) { return a->id < b->id; });
   rdc::Transaction tx(db);
   rdc::Stmt full = db.prepare(upsertSql(kRowsPerStatement));
   for (size_t start = 0; start < snaps.size(); start += kRowsPerStatement) {
@@ -161,10 +174,10 @@ void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &snaps) {
     }
     int p = 1;
     for (size_t i = start; i < start + rows; ++i) {
-      st->bind(p++, snaps[i].id);
-      st->bind(p++, snaps[i].lastSeenMs);
-      st->bind(p++, snaps[i].ver);
-      st->bind(p++, connsJson(snaps[i].conns));
+      st->bind(p++, snaps[i]->id);
+      st->bind(p++, snaps[i]->lastSeenMs);
+      st->bind(p++, snaps[i]->ver);
+      st->bind(p++, connsJson(snaps[i]->conns));
     }
     st->exec();
   }

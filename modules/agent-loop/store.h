@@ -48,8 +48,8 @@ struct SysinfoFields {
 void saveSysinfo(rdc::Db &db, std::string_view id, std::string_view body,
                  const SysinfoFields &fields, int64_t nowMs);
 
-// One transaction, multi-row upserts.
-void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &snaps);
+// One transaction, multi-row upserts, in device id order.
+void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &batch);
 
 void queueRequest(rdc::Db &db, std::string_view id, std::string_view kind, int64_t connId,
                   int64_t nowMs);
