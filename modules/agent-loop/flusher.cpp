@@ -1,11 +1,15 @@
 #include "flusher.h"
 
+#include "presence_log.h"
 #include "store.h"
 #include "strategy_cache.h"
 
 #include <rdconsole/sdk.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <random>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -16,10 +20,25 @@
 namespace agent {
 namespace {
 constexpr int kFlushNice = 10;
+// A compaction logs the presence table in this many parts (one per flush
+// round), so that no snapshot holds a large share of it in memory.
+constexpr size_t kCompactionParts = 8;
+
+std::string randomInstanceId() {
+  std::random_device rd;
+  std::string id;
+  for (int i = 0; i < 4; ++i) {
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", rd());
+    id += buf;
+  }
+  return id;
+}
 } // namespace
 
-Flusher::Flusher(PresenceTable &table, int64_t intervalMs)
-    : table_(table), intervalMs_(intervalMs) {}
+Flusher::Flusher(PresenceTable &table, int64_t intervalMs, int64_t compactIntervalMs)
+    : table_(table), intervalMs_(intervalMs), instance_(randomInstanceId()),
+      roundsPerCompaction_(std::max<int64_t>(1, compactIntervalMs / intervalMs)) {}
 
 Flusher::~Flusher() {
   stop();
@@ -32,6 +51,9 @@ void Flusher::start() {
     rdc::Db db = rdc::Db::acquire();
     strategyCache().refresh(db);
     repinMark_ = newestRequestId(db);
+    // What a process that crashed (or stopped before compacting) logged.
+    if (size_t n = mergePresenceLog(db); n > 0)
+      rdc::logInfo("presence log: " + std::to_string(n) + " devices' presence merged");
   }
   collector_ = std::thread([this] { collectLoop(); });
   thread_ = std::thread([this] { run(); });
@@ -52,13 +74,14 @@ void Flusher::stop() {
   }
   collectCv_.notify_all();
   collector_.join();
-  flushOnce();
+  logDirty(); // the next start merges the log into agent_presence
 }
 
-std::vector<PresenceSnapshot> Flusher::takeDirty() {
+std::vector<PresenceSnapshot> Flusher::collect(const Job &job) {
   std::unique_lock<std::mutex> lock(collectMu_);
   if (!collector_.joinable() || collectorStopping_)
-    return table_.takeDirty(); // the last flush of stop()
+    return job(); // the last flush of stop()
+  collectJob_ = job;
   collectWanted_ = true;
   collected_ = false;
   collectCv_.notify_all();
@@ -73,8 +96,9 @@ void Flusher::collectLoop() {
     if (!collectWanted_)
       return; // stopping, and run() has ended: nobody waits for a batch
     collectWanted_ = false;
+    Job job = std::move(collectJob_);
     lock.unlock();
-    std::vector<PresenceSnapshot> batch = table_.takeDirty();
+    std::vector<PresenceSnapshot> batch = job();
     lock.lock();
     collectedBatch_ = std::move(batch);
     collected_ = true;
@@ -102,11 +126,9 @@ void Flusher::run() {
 }
 
 void Flusher::flushOnce() {
-  std::vector<PresenceSnapshot> batch = takeDirty();
+  logDirty();
   try {
     rdc::Db db = rdc::Db::acquire();
-    writePresence(db, batch);
-    batch.clear();
     // Strategy edits and assignments (from the CLI or another instance).
     strategyCache().refresh(db);
     // Re-pinned devices, and devices whose owner or device group changed, are
@@ -122,10 +144,60 @@ void Flusher::flushOnce() {
         table_.setDisconnectPending(r.deviceId, true);
     }
   } catch (const std::exception &e) {
+    rdc::logWarn(std::string("operator requests not read, retrying: ") + e.what());
+  }
+  compactRound();
+}
+
+void Flusher::logDirty() {
+  std::vector<PresenceSnapshot> batch = collect([this] { return table_.takeDirty(); });
+  if (batch.empty())
+    return;
+  try {
+    rdc::Db db = rdc::Db::acquire();
+    appendPresenceLog(db, instance_, seq_ + 1, batch);
+    ++seq_;
+  } catch (const std::exception &e) {
     // Nothing is dropped: the batch goes again with the next round.
     table_.markDirty(batch);
     rdc::logWarn(std::string("presence flush failed, retrying: ") + e.what());
   }
+}
+
+void Flusher::compactRound() {
+  if (!compacting_) {
+    if (++roundsSinceCompaction_ < roundsPerCompaction_)
+      return;
+    roundsSinceCompaction_ = 0;
+    compacting_ = true;
+    nextPart_ = 0;
+    compactUpto_ = seq_;
+  }
+  size_t perPart = (table_.shardCount() + kCompactionParts - 1) / kCompactionParts;
+  size_t first = nextPart_ * perPart;
+  std::vector<PresenceSnapshot> part =
+      collect([&] { return table_.snapshotShards(first, perPart); });
+  bool last = nextPart_ + 1 >= kCompactionParts;
+  try {
+    rdc::Db db = rdc::Db::acquire();
+    rdc::Transaction tx(db);
+    if (!part.empty())
+      appendPresenceLog(db, instance_, seq_ + 1, part);
+    // Every device logged up to compactUpto_ is in the parts written since,
+    // with presence at least as new: the older rows are no longer needed.
+    if (last)
+      deleteOwnPresenceLog(db, instance_, compactUpto_);
+    tx.commit();
+  } catch (const std::exception &e) {
+    rdc::logWarn(std::string("presence compaction failed, retrying: ") + e.what());
+    return; // this part again next round
+  }
+  if (!part.empty())
+    ++seq_;
+  if (last)
+    compacting_ = false;
+  else
+    ++nextPart_;
 }
 
 } // namespace agent

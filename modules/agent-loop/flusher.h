@@ -1,12 +1,16 @@
 // The background thread that makes presence durable: about every
-// flush_interval_ms it writes what changed in one transaction, and picks up
-// operator requests queued in the database (by the CLI or another instance).
+// flush_interval_ms it logs what changed (one row, presence_log.h) and picks
+// up operator requests queued in the database (by the CLI or another
+// instance). Every compact_interval_ms it compacts its log: it logs the whole
+// presence table again (an eighth per round) and then deletes its older rows.
 #pragma once
 
 #include "presence.h"
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -14,24 +18,34 @@ namespace agent {
 
 class Flusher {
 public:
-  Flusher(PresenceTable &table, int64_t intervalMs);
+  Flusher(PresenceTable &table, int64_t intervalMs, int64_t compactIntervalMs);
   ~Flusher();
   void start();
   // Stops the thread after a last flush.
   void stop();
-  // One round (also used by stop()).
+  // One round (also used by stop()): log, operator requests, compaction.
   void flushOnce();
 
 private:
   void run();
-  // The dirty snapshot holds presence shard locks that heartbeats wait for,
-  // so it is taken on a thread at normal priority (collectLoop): a low
-  // priority thread descheduled while holding a lock would stall them. The
-  // database work that follows runs at low priority (run()).
-  std::vector<PresenceSnapshot> takeDirty();
+  // Snapshots hold presence shard locks that heartbeats wait for, so they
+  // are taken on a thread at normal priority (collectLoop): a low priority
+  // thread descheduled while holding a lock would stall them. The database
+  // work that follows runs at low priority (run()).
+  using Job = std::function<std::vector<PresenceSnapshot>()>;
+  std::vector<PresenceSnapshot> collect(const Job &job);
   void collectLoop();
+  void logDirty();
+  void compactRound();
   PresenceTable &table_;
   int64_t intervalMs_;
+  // Log rows are tagged with a random id per process and a flush number.
+  std::string instance_;
+  int64_t seq_ = 0;
+  int64_t roundsPerCompaction_ = 1, roundsSinceCompaction_ = 0;
+  bool compacting_ = false;
+  size_t nextPart_ = 0;     // of kCompactionParts
+  int64_t compactUpto_ = 0; // own log rows up to this seq go when it ends
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
@@ -41,6 +55,7 @@ private:
   std::mutex collectMu_;
   std::condition_variable collectCv_;
   bool collectWanted_ = false, collected_ = false, collectorStopping_ = false;
+  Job collectJob_;
   std::vector<PresenceSnapshot> collectedBatch_;
   std::thread collector_;
 };

@@ -13,6 +13,7 @@
 #include "flusher.h"
 #include "group_view.h"
 #include "handlers.h"
+#include "presence_log.h"
 #include "preset_memory.h"
 #include "settings.h"
 #include "store.h"
@@ -44,6 +45,7 @@ void init() {
   agent::addStrategySchema();     // migrations 2 and 4 (strategies, their option keys)
   agent::addDeviceSchema();       // migration 3 (labels, deployed keys)
   agent::addPresetMemorySchema(); // migration 5 (presets last applied)
+  agent::addPresenceLogSchema();  // migration 6 (the presence log)
   agent::loadDeploySettings();
   rdc::addRoute("POST", "/api/heartbeat", RDC_AUTH_NONE, agent::handleHeartbeat,
                 kHeartbeatBodyLimit);
@@ -70,8 +72,8 @@ void init() {
 }
 
 void start() {
-  g_flusher =
-      std::make_unique<agent::Flusher>(agent::presence(), agent::settings().flushIntervalMs);
+  g_flusher = std::make_unique<agent::Flusher>(agent::presence(), agent::settings().flushIntervalMs,
+                                               agent::settings().compactIntervalMs);
   g_flusher->start();
 }
 

@@ -25,7 +25,7 @@ Seen PresenceTable::touch(const Contact &c, const RateLimit &limit) {
   Shard &s = shardOf(c.id);
   std::lock_guard<std::mutex> lock(s.mu);
   auto it = s.devices.find(std::string(c.id));
-  if (it == s.devices.end())
+  if (it == s.devices.end() || it->second.forgotten)
     return Seen{Verdict::Unknown};
   DeviceState &d = it->second;
   if (d.uuid != c.uuid) {
@@ -56,7 +56,7 @@ Seen PresenceTable::touch(const Contact &c, const RateLimit &limit) {
     d.conns = *c.conns;
   if (!d.dirty) {
     d.dirty = true;
-    s.dirty.push_back(it->first);
+    s.dirty.push_back(&*it);
   }
   Seen seen{Verdict::Ok};
   seen.wantSysinfo = !d.hasSysinfo || d.sysinfoRequested;
@@ -78,9 +78,12 @@ void PresenceTable::admit(std::string_view id, const Admission &a) {
   Shard &s = shardOf(id);
   std::lock_guard<std::mutex> lock(s.mu);
   auto [it, inserted] = s.devices.try_emplace(std::string(id));
-  if (!inserted)
-    return;
   DeviceState &d = it->second;
+  if (!inserted && !d.forgotten)
+    return;
+  // A new entry, or a forgotten one whose presence is kept.
+  d.forgotten = false;
+  d.recheckAfter = 0;
   d.uuid = std::string(a.pinnedUuid);
   d.hasSysinfo = a.hasSysinfo;
   d.sysinfoRequested = a.sysinfoRequested;
@@ -92,9 +95,9 @@ void PresenceTable::admit(std::string_view id, const Admission &a) {
 void PresenceTable::forget(std::string_view id) {
   Shard &s = shardOf(id);
   std::lock_guard<std::mutex> lock(s.mu);
-  // A pending presence write is kept: the dirty list still names the id, and
-  // takeDirty skips ids that are gone, so flush what we have first.
-  s.devices.erase(std::string(id));
+  auto it = s.devices.find(std::string(id));
+  if (it != s.devices.end())
+    it->second.forgotten = true;
 }
 
 void PresenceTable::markSysinfoStored(std::string_view id) {
@@ -117,12 +120,10 @@ std::vector<PresenceSnapshot> PresenceTable::takeDirty() {
   std::vector<PresenceSnapshot> out;
   for (Shard &s : shards_) {
     std::lock_guard<std::mutex> lock(s.mu);
-    for (const std::string &id : s.dirty) {
-      auto it = s.devices.find(id);
-      if (it == s.devices.end() || !it->second.dirty)
-        continue;
-      it->second.dirty = false;
-      out.push_back(PresenceSnapshot{id, it->second.lastSeenMs, it->second.ver, it->second.conns});
+    for (Devices::value_type *entry : s.dirty) {
+      DeviceState &d = entry->second;
+      d.dirty = false;
+      out.push_back(PresenceSnapshot{entry->first, d.lastSeenMs, d.ver, d.conns});
     }
     s.dirty.clear();
   }
@@ -130,13 +131,27 @@ std::vector<PresenceSnapshot> PresenceTable::takeDirty() {
 }
 
 void PresenceTable::markDirty(const std::vector<PresenceSnapshot> &snaps) {
-  for (const PresenceSnapshot &p : snaps)
-    withDevice(p.id, [](Shard &s, const std::string &id, DeviceState &d) {
-      if (!d.dirty) {
-        d.dirty = true;
-        s.dirty.push_back(id);
-      }
-    });
+  for (const PresenceSnapshot &p : snaps) {
+    Shard &s = shardOf(p.id);
+    std::lock_guard<std::mutex> lock(s.mu);
+    auto it = s.devices.find(p.id);
+    if (it != s.devices.end() && !it->second.dirty) {
+      it->second.dirty = true;
+      s.dirty.push_back(&*it);
+    }
+  }
+}
+
+std::vector<PresenceSnapshot> PresenceTable::snapshotShards(size_t first, size_t count) const {
+  std::vector<PresenceSnapshot> out;
+  for (size_t i = first; i < shards_.size() && i < first + count; ++i) {
+    const Shard &s = shards_[i];
+    std::lock_guard<std::mutex> lock(s.mu);
+    for (const auto &[id, d] : s.devices)
+      if (d.lastSeenMs != 0) // admitted, never touched: nothing to log
+        out.push_back(PresenceSnapshot{id, d.lastSeenMs, d.ver, d.conns});
+  }
+  return out;
 }
 
 size_t PresenceTable::size() const {

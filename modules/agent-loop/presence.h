@@ -32,6 +32,7 @@ struct DeviceState {
   bool sysinfoRequested = false;  // an operator asked for a re-upload
   bool disconnectPending = false; // an operator queued disconnects
   bool dirty = false;             // presence changed since the last flush
+  bool forgotten = false;         // forget(): looked up again at the next request
 };
 
 enum class Verdict { Ok, Unknown, UuidMismatch, RateLimited };
@@ -71,7 +72,9 @@ struct PresenceSnapshot {
 
 class PresenceTable {
 public:
-  explicit PresenceTable(size_t shards = 64);
+  // Many shards: a snapshot holds one shard's lock while it copies the
+  // shard (about 2 000 entries at a million devices).
+  explicit PresenceTable(size_t shards = 512);
 
   // One request of a device: checks the pinned uuid, then the rate limit,
   // then records presence. Unknown when the device is not in memory yet
@@ -86,7 +89,8 @@ public:
   };
   void admit(std::string_view id, const Admission &a);
   // Forgets a device (e.g. after an operator re-pin) so the next request
-  // looks it up again.
+  // looks it up again. Its presence stays (and is still flushed): entries are
+  // never erased, which also keeps the dirty lists' pointers valid.
   void forget(std::string_view id);
 
   void markSysinfoStored(std::string_view id);
@@ -98,13 +102,21 @@ public:
   // Marks them again (a flush failed); they go with the next batch.
   void markDirty(const std::vector<PresenceSnapshot> &snaps);
 
+  // The presence of every device seen (since start-up) in shards
+  // [first, first + count), one shard lock at a time; marks nothing.
+  std::vector<PresenceSnapshot> snapshotShards(size_t first, size_t count) const;
+
   size_t size() const;
+  size_t shardCount() const { return shards_.size(); }
 
 private:
+  using Devices = std::unordered_map<std::string, DeviceState>;
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, DeviceState> devices;
-    std::vector<std::string> dirty; // ids with dirty == true
+    Devices devices;
+    // Entries with dirty == true. Pointers, not ids: taking them needs no
+    // lookup, and unordered_map nodes never move (nor are they erased).
+    std::vector<Devices::value_type *> dirty;
   };
   Shard &shardOf(std::string_view id);
   template <class F> void withDevice(std::string_view id, F f);

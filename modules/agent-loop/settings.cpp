@@ -22,6 +22,7 @@ int64_t ranged(const char *key, int64_t fallback, int64_t lo, int64_t hi) {
 Settings loadSettings() {
   Settings s;
   s.flushIntervalMs = ranged("flush_interval_ms", s.flushIntervalMs, 50, 60000);
+  s.compactIntervalMs = ranged("compact_interval_ms", s.compactIntervalMs, 50, 3600000);
   s.onlineWindowSeconds = ranged("online_window_seconds", s.onlineWindowSeconds, 1, 86400);
   s.maxRequestsPerDevice = ranged("max_requests_per_device", s.maxRequestsPerDevice, 0, 1000000);
   s.rateWindowSeconds = ranged("rate_window_seconds", s.rateWindowSeconds, 1, 3600);

@@ -8,6 +8,7 @@ namespace agent {
 
 struct Settings {
   int64_t flushIntervalMs = 1000;    // presence batches, one transaction each
+  int64_t compactIntervalMs = 30000; // logged presence folded into agent_presence
   int64_t onlineWindowSeconds = 30;  // online = heartbeat within this window
   int64_t maxRequestsPerDevice = 40; // per rate window, heartbeat + sysinfo; 0 = no limit
   int64_t rateWindowSeconds = 60;

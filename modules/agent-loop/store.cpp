@@ -1,8 +1,11 @@
 #include "store.h"
 
+#include "presence_log.h"
+
 #include <rdconsole/json.hpp>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace agent {
 
@@ -128,10 +131,10 @@ std::string upsertSql(size_t rows) {
     sql += i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
   // GREATEST/MAX differ between engines: a CASE keeps the newest timestamp
   // when two instances flush the same device.
-  sql += " ON CONFLICT (device_id) DO UPDATE SET"
-         " last_seen_ms = CASE WHEN excluded.last_seen_ms > agent_presence.last_seen_ms"
-         " THEN excluded.last_seen_ms ELSE agent_presence.last_seen_ms END,"
-         " ver = excluded.ver, conns = excluded.conns";
+  // The newest presence wins (two instances, or a merge of an old log).
+  sql += " ON CONFLICT (device_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms,"
+         " ver = excluded.ver, conns = excluded.conns"
+         " WHERE excluded.last_seen_ms >= agent_presence.last_seen_ms";
   return sql;
 }
 
@@ -146,7 +149,7 @@ std::string connsJson(const std::vector<int32_t> &conns) {
 }
 } // namespace
 
-void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &batch) {
+void writePresenceRows(rdc::Db &db, const std::vector<PresenceSnapshot> &batch) {
   if (batch.empty())
     return;
   // In key order: consecutive rows share index and table pages, so a batch
@@ -160,7 +163,6 @@ void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &batch) {
     snaps.push_back(&p);
   std::sort(snaps.begin(), snaps.end(),
             [](const PresenceSnapshot *a, const PresenceSnapshot *b) { return a->id < b->id; });
-  rdc::Transaction tx(db);
   rdc::Stmt full = db.prepare(upsertSql(kRowsPerStatement));
   for (size_t start = 0; start < snaps.size(); start += kRowsPerStatement) {
     size_t rows = std::min(kRowsPerStatement, snaps.size() - start);
@@ -181,7 +183,6 @@ void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &batch) {
     }
     st->exec();
   }
-  tx.commit();
 }
 
 void queueRequest(rdc::Db &db, std::string_view id, std::string_view kind, int64_t connId,
@@ -201,6 +202,28 @@ std::vector<DeviceRow> listDevices(rdc::Db &db) {
     out.push_back(DeviceRow{st.getText(0), st.isNull(1) ? 0 : st.getInt(1),
                             st.isNull(2) ? "" : st.getText(2), st.isNull(3) ? "" : st.getText(3),
                             st.isNull(4) ? "" : st.getText(4)});
+  // Presence logged since the last compaction is newer than agent_presence.
+  std::vector<PresenceSnapshot> logged = newestLoggedPresence(db);
+  if (logged.empty())
+    return out;
+  std::unordered_map<std::string_view, size_t> index;
+  index.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    index.emplace(out[i].id, i);
+  std::vector<DeviceRow> extra;
+  for (const PresenceSnapshot &p : logged) {
+    auto it = index.find(p.id);
+    if (it == index.end())
+      extra.push_back(DeviceRow{p.id, p.lastSeenMs, "", "", ""});
+    else
+      out[it->second].lastSeenMs = std::max(out[it->second].lastSeenMs, p.lastSeenMs);
+  }
+  if (!extra.empty()) {
+    out.insert(out.end(), std::make_move_iterator(extra.begin()),
+               std::make_move_iterator(extra.end()));
+    std::sort(out.begin(), out.end(),
+              [](const DeviceRow &a, const DeviceRow &b) { return a.id < b.id; });
+  }
   return out;
 }
 

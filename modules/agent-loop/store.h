@@ -48,8 +48,9 @@ struct SysinfoFields {
 void saveSysinfo(rdc::Db &db, std::string_view id, std::string_view body,
                  const SysinfoFields &fields, int64_t nowMs);
 
-// One transaction, multi-row upserts, in device id order.
-void writePresence(rdc::Db &db, const std::vector<PresenceSnapshot> &batch);
+// Multi-row upserts in device id order, in the caller's transaction; a row
+// keeps a newer last-seen than the batch's. One entry per device.
+void writePresenceRows(rdc::Db &db, const std::vector<PresenceSnapshot> &batch);
 
 void queueRequest(rdc::Db &db, std::string_view id, std::string_view kind, int64_t connId,
                   int64_t nowMs);
@@ -59,6 +60,7 @@ struct DeviceRow {
   int64_t lastSeenMs = 0; // 0 = never
   std::string version, os, hostname;
 };
+// What agent_presence and the presence log (presence_log.h) hold together.
 std::vector<DeviceRow> listDevices(rdc::Db &db);
 
 void addSchema();

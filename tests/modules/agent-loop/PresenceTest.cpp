@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <thread>
 
 using namespace agent;
@@ -66,13 +68,48 @@ TEST_CASE("dirty presence is taken once, with the newest values") {
   CHECK(t.takeDirty().size() == 1);
 }
 
-TEST_CASE("admit keeps an entry another thread added, forget drops it") {
+TEST_CASE("admit keeps an entry another thread added, forget makes it looked up again") {
   PresenceTable t;
   t.admit("1", {"u", true, false, false});
   t.admit("1", {"other", false, false, false});
   CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Ok);
   t.forget("1");
-  CHECK(t.touch(contact("1", "u", 1000), kNoLimit).verdict == Verdict::Unknown);
+  CHECK(t.touch(contact("1", "u", 1500), kNoLimit).verdict == Verdict::Unknown);
+  // Its presence is still flushed (a re-pin must not lose the last heartbeat).
+  auto batch = t.takeDirty();
+  REQUIRE(batch.size() == 1);
+  CHECK(batch[0].lastSeenMs == 1000);
+  // Admitted again after the lookup, with the registry's (re-pinned) uuid.
+  t.admit("1", {"new", true, false, false});
+  CHECK(t.touch(contact("1", "u", 2000), kNoLimit).verdict == Verdict::UuidMismatch);
+  CHECK(t.touch(contact("1", "new", 2000), kNoLimit).verdict == Verdict::Ok);
+  CHECK(t.size() == 1);
+}
+
+TEST_CASE("shard snapshots cover every touched device once, with its newest presence") {
+  PresenceTable t(8);
+  for (int i = 0; i < 200; ++i)
+    t.admit(std::to_string(i), {"u", true, false, false});
+  for (int i = 0; i < 150; ++i) // 150..199 admitted, never touched
+    t.touch(Contact{std::to_string(i), "u", 1000 + i, std::nullopt, nullptr}, kNoLimit);
+  t.takeDirty();
+  std::vector<int32_t> conns{4};
+  t.touch(Contact{"7", "u", 9000, 5, &conns}, kNoLimit);
+  std::vector<std::string> ids;
+  bool sawNewest = false;
+  for (size_t first = 0; first < 8; first += 3) { // parts of 3, 3 and 2 shards
+    for (const auto &p : t.snapshotShards(first, 3)) {
+      ids.push_back(p.id);
+      if (p.id == "7")
+        sawNewest = p.lastSeenMs == 9000 && p.ver == 5 && p.conns == conns;
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids.size() == 150);
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+  CHECK(sawNewest);
+  CHECK(t.takeDirty().size() == 1); // snapshots mark nothing
+  CHECK(t.snapshotShards(8, 3).empty());
 }
 
 TEST_CASE("concurrent touches of many devices lose no presence") {
