@@ -129,8 +129,6 @@ std::string upsertSql(size_t rows) {
   std::string sql = "INSERT INTO agent_presence (device_id, last_seen_ms, ver, conns) VALUES ";
   for (size_t i = 0; i < rows; ++i)
     sql += i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
-  // GREATEST/MAX differ between engines: a CASE keeps the newest timestamp
-  // when two instances flush the same device.
   // The newest presence wins (two instances, or a merge of an old log).
   sql += " ON CONFLICT (device_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms,"
          " ver = excluded.ver, conns = excluded.conns"
@@ -150,22 +148,13 @@ std::string connsJson(const std::vector<int32_t> &conns) {
 } // namespace
 
 void writePresenceRows(rdc::Db &db, const std::vector<PresenceSnapshot> &batch) {
-  if (batch.empty())
-    return;
-  // In key order: consecutive rows share index and table pages, so a batch
-  // reads and rewrites each page once instead of once per row (the batch
-  // comes out of the presence table in hash order). On PostgreSQL the fixed
-  // order also keeps two instances flushing overlapping devices from
-  // deadlocking on each other's row locks.
-  std::vector<const PresenceSnapshot *> snaps;
-  snaps.reserve(batch.size());
-  for (const PresenceSnapshot &p : batch)
-    snaps.push_back(&p);
-  std::sort(snaps.begin(), snaps.end(),
-            [](const PresenceSnapshot *a, const PresenceSnapshot *b) { return a->id < b->id; });
+  // The batch comes in key order (keepNewest): consecutive rows share index
+  // and table pages, so each page is read and rewritten once, and on
+  // PostgreSQL two instances writing overlapping devices cannot deadlock on
+  // each other's row locks.
   rdc::Stmt full = db.prepare(upsertSql(kRowsPerStatement));
-  for (size_t start = 0; start < snaps.size(); start += kRowsPerStatement) {
-    size_t rows = std::min(kRowsPerStatement, snaps.size() - start);
+  for (size_t start = 0; start < batch.size(); start += kRowsPerStatement) {
+    size_t rows = std::min(kRowsPerStatement, batch.size() - start);
     rdc::Stmt partial;
     rdc::Stmt *st = &full;
     if (rows != kRowsPerStatement) {
@@ -176,10 +165,10 @@ void writePresenceRows(rdc::Db &db, const std::vector<PresenceSnapshot> &batch) 
     }
     int p = 1;
     for (size_t i = start; i < start + rows; ++i) {
-      st->bind(p++, snaps[i]->id);
-      st->bind(p++, snaps[i]->lastSeenMs);
-      st->bind(p++, snaps[i]->ver);
-      st->bind(p++, connsJson(snaps[i]->conns));
+      st->bind(p++, batch[i].id);
+      st->bind(p++, batch[i].lastSeenMs);
+      st->bind(p++, batch[i].ver);
+      st->bind(p++, connsJson(batch[i].conns));
     }
     st->exec();
   }

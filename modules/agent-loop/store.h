@@ -48,8 +48,9 @@ struct SysinfoFields {
 void saveSysinfo(rdc::Db &db, std::string_view id, std::string_view body,
                  const SysinfoFields &fields, int64_t nowMs);
 
-// Multi-row upserts in device id order, in the caller's transaction; a row
-// keeps a newer last-seen than the batch's. One entry per device.
+// Multi-row upserts in the caller's transaction; a row keeps a newer
+// last-seen than the batch's. The batch: one entry per device, in id order
+// (as keepNewest leaves it).
 void writePresenceRows(rdc::Db &db, const std::vector<PresenceSnapshot> &batch);
 
 void queueRequest(rdc::Db &db, std::string_view id, std::string_view kind, int64_t connId,
