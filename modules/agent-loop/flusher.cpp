@@ -126,7 +126,7 @@ void Flusher::run() {
 }
 
 void Flusher::flushOnce() {
-  logDirty();
+  bool logged = logDirty();
   try {
     rdc::Db db = rdc::Db::acquire();
     // Strategy edits and assignments (from the CLI or another instance).
@@ -146,21 +146,29 @@ void Flusher::flushOnce() {
   } catch (const std::exception &e) {
     rdc::logWarn(std::string("operator requests not read, retrying: ") + e.what());
   }
-  compactRound();
+  // A batch that failed is in memory only, recorded as logged in a row that
+  // does not exist: no compaction may delete its older rows before a flush
+  // has written it.
+  if (logged)
+    compactRound();
 }
 
-void Flusher::logDirty() {
-  std::vector<PresenceSnapshot> batch = collect([this] { return table_.takeDirty(); });
+bool Flusher::logDirty() {
+  int64_t seq = seq_ + 1;
+  std::vector<PresenceSnapshot> batch = collect([this, seq] { return table_.takeDirty(seq); });
   if (batch.empty())
-    return;
+    return true;
   try {
     rdc::Db db = rdc::Db::acquire();
-    appendPresenceLog(db, instance_, seq_ + 1, batch);
-    ++seq_;
+    appendPresenceLog(db, instance_, seq, batch);
+    seq_ = seq;
+    return true;
   } catch (const std::exception &e) {
-    // Nothing is dropped: the batch goes again with the next round.
+    // Nothing is dropped: the batch goes again with the next round (and the
+    // same flush number, which no row has taken).
     table_.markDirty(batch);
     rdc::logWarn(std::string("presence flush failed, retrying: ") + e.what());
+    return false;
   }
 }
 
@@ -171,29 +179,40 @@ void Flusher::compactRound() {
     roundsSinceCompaction_ = 0;
     compacting_ = true;
     nextPart_ = 0;
-    compactUpto_ = seq_;
+    // Rows up to the previous compaction's start go; the devices whose newest
+    // row is among them are logged again first. A device that beat within
+    // the last compaction interval has a newer row already, so while devices
+    // keep beating (every 15 s, the default interval is 30 s) a compaction
+    // writes little more than the devices gone quiet.
+    compactUpto_ = compactMark_;
+    compactMark_ = seq_;
   }
   size_t perPart = (table_.shardCount() + kCompactionParts - 1) / kCompactionParts;
   size_t first = nextPart_ * perPart;
+  int64_t seq = seq_ + 1;
   std::vector<PresenceSnapshot> part =
-      collect([&] { return table_.snapshotShards(first, perPart); });
+      collect([&] { return table_.takeStale(first, perPart, compactUpto_, seq); });
   bool last = nextPart_ + 1 >= kCompactionParts;
   try {
     rdc::Db db = rdc::Db::acquire();
     rdc::Transaction tx(db);
     if (!part.empty())
-      appendPresenceLog(db, instance_, seq_ + 1, part);
-    // Every device logged up to compactUpto_ is in the parts written since,
-    // with presence at least as new: the older rows are no longer needed.
+      appendPresenceLog(db, instance_, seq, part);
+    // Every device whose newest row is up to compactUpto_ is in the parts
+    // written since: the older rows are no longer needed.
     if (last)
       deleteOwnPresenceLog(db, instance_, compactUpto_);
     tx.commit();
   } catch (const std::exception &e) {
+    // The part's devices are recorded as logged in a row that does not
+    // exist: the next flush writes them (before this part is tried again,
+    // and before any delete).
+    table_.markDirty(part);
     rdc::logWarn(std::string("presence compaction failed, retrying: ") + e.what());
-    return; // this part again next round
+    return;
   }
   if (!part.empty())
-    ++seq_;
+    seq_ = seq;
   if (last)
     compacting_ = false;
   else

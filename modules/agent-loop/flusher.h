@@ -1,8 +1,9 @@
 // The background thread that makes presence durable: about every
 // flush_interval_ms it logs what changed (one row, presence_log.h) and picks
 // up operator requests queued in the database (by the CLI or another
-// instance). Every compact_interval_ms it compacts its log: it logs the whole
-// presence table again (an eighth per round) and then deletes its older rows.
+// instance). Every compact_interval_ms it compacts its log: it deletes its
+// rows from before the previous compaction, after logging again (an eighth of
+// the table per round) the devices whose newest row is among them.
 #pragma once
 
 #include "presence.h"
@@ -35,7 +36,7 @@ private:
   using Job = std::function<std::vector<PresenceSnapshot>()>;
   std::vector<PresenceSnapshot> collect(const Job &job);
   void collectLoop();
-  void logDirty();
+  bool logDirty(); // false: the batch was not written
   void compactRound();
   PresenceTable &table_;
   int64_t intervalMs_;
@@ -46,6 +47,7 @@ private:
   bool compacting_ = false;
   size_t nextPart_ = 0;     // of kCompactionParts
   int64_t compactUpto_ = 0; // own log rows up to this seq go when it ends
+  int64_t compactMark_ = 0; // seq_ when the last compaction started
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -116,13 +116,14 @@ void PresenceTable::setDisconnectPending(std::string_view id, bool pending) {
              [&](Shard &, const std::string &, DeviceState &d) { d.disconnectPending = pending; });
 }
 
-std::vector<PresenceSnapshot> PresenceTable::takeDirty() {
+std::vector<PresenceSnapshot> PresenceTable::takeDirty(int64_t seq) {
   std::vector<PresenceSnapshot> out;
   for (Shard &s : shards_) {
     std::lock_guard<std::mutex> lock(s.mu);
     for (Devices::value_type *entry : s.dirty) {
       DeviceState &d = entry->second;
       d.dirty = false;
+      d.loggedSeq = seq;
       out.push_back(PresenceSnapshot{entry->first, d.lastSeenMs, d.ver, d.conns});
     }
     s.dirty.clear();
@@ -142,14 +143,19 @@ void PresenceTable::markDirty(const std::vector<PresenceSnapshot> &snaps) {
   }
 }
 
-std::vector<PresenceSnapshot> PresenceTable::snapshotShards(size_t first, size_t count) const {
+std::vector<PresenceSnapshot> PresenceTable::takeStale(size_t first, size_t count,
+                                                       int64_t loggedUpTo, int64_t seq) {
   std::vector<PresenceSnapshot> out;
   for (size_t i = first; i < shards_.size() && i < first + count; ++i) {
-    const Shard &s = shards_[i];
+    Shard &s = shards_[i];
     std::lock_guard<std::mutex> lock(s.mu);
-    for (const auto &[id, d] : s.devices)
-      if (d.lastSeenMs != 0) // admitted, never touched: nothing to log
-        out.push_back(PresenceSnapshot{id, d.lastSeenMs, d.ver, d.conns});
+    for (auto &[id, d] : s.devices) {
+      // lastSeenMs == 0: admitted, never touched, nothing to log.
+      if (d.lastSeenMs == 0 || d.loggedSeq > loggedUpTo)
+        continue;
+      d.loggedSeq = seq;
+      out.push_back(PresenceSnapshot{id, d.lastSeenMs, d.ver, d.conns});
+    }
   }
   return out;
 }

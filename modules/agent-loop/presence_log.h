@@ -3,10 +3,10 @@
 // device), instead of updating one agent_presence row per device: at a million
 // devices, a second's heartbeats touch nearly every page of agent_presence,
 // and rewriting them all every second cost a fifth of a core. Compaction
-// (flusher.cpp) logs the whole presence table again every
-// compact_interval_ms and deletes the rows this process logged before; the
-// CLI reads agent_presence and the log together, and a start folds the log
-// into agent_presence.
+// (flusher.cpp) deletes, every compact_interval_ms, the rows this process
+// logged before the previous compaction, once the devices whose newest row is
+// among them are logged again; the CLI reads agent_presence and the log
+// together, and a start folds the log into agent_presence.
 #pragma once
 
 #include "presence.h"

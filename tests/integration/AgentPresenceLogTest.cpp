@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
+
 using namespace harness;
 using namespace harness::agent;
 
@@ -34,6 +36,20 @@ int64_t beatAll(const TestServer &s, std::vector<Device> &devices, int count) {
   for (const Device &d : devices)
     expectHeartbeat(heartbeat(s, heartbeatBody(d)));
   return before;
+}
+
+// The device's LAST-SEEN in `devices list` in ms since the epoch, raised by
+// the cell's resolution (an upper bound); nullopt when it is not listed with
+// a time.
+std::optional<int64_t> listedSeenMs(std::map<std::string, Row> &rows, const std::string &id) {
+  if (rows.count(id) == 0)
+    return std::nullopt;
+  std::chrono::milliseconds res{};
+  auto seen = parseTime(rows[id].lastSeen, &res);
+  if (!seen)
+    return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(seen->time_since_epoch()).count() +
+         res.count();
 }
 
 } // namespace
@@ -126,4 +142,82 @@ TEST_CASE("agent presence log: a damaged row is merged at start as far as it rea
   // The server serves as usual.
   std::vector<Device> devices;
   beatAll(s, devices, 1);
+}
+
+TEST_CASE("agent presence log: a device gone quiet keeps its presence through compactions and a "
+          "kill -9") {
+  // Compaction logs again only the devices whose newest log row is about to
+  // be deleted: here, the quiet ones, while the busy ones keep beating.
+  auto db = std::make_shared<Database>();
+  if (!db->canQuery()) {
+    MESSAGE("skipped: no sqlite3/psql client to read the database");
+    return;
+  }
+  TestServer s(options({"agent-loop.flush_interval_ms=100", "agent-loop.compact_interval_ms=100",
+                        "agent-loop.max_requests_per_device=1000000"})
+                   .withDatabase(db));
+  s.start();
+  std::vector<Device> quiet, busy;
+  int64_t quietSince = beatAll(s, quiet, 5);
+  int64_t quietUntil = nowMs();
+  for (int n = 0; n < 5; ++n) {
+    busy.push_back(device(850 + n));
+    upload(s, busy.back());
+  }
+  // -1 for an empty log (which would mean the quiet devices' presence is gone).
+  auto seqs = [&](const char *agg) {
+    return std::stoll(firstLine(
+        db->query(std::string("SELECT COALESCE(") + agg + "(seq), -1) FROM agent_presence_log")));
+  };
+  // Once the quiet heartbeats are logged, every row holding them is at most
+  // this flush number.
+  REQUIRE(pollUntil(std::chrono::seconds(10), [&] {
+    auto rows = list(s);
+    for (const Device &d : quiet)
+      if (listedSeenMs(rows, d.id).value_or(0) < quietSince)
+        return false;
+    return true;
+  }));
+  int64_t quietRows = seqs("MAX");
+  // The busy devices beat until those rows are deleted, then until the rows
+  // that logged the quiet devices again are deleted too.
+  auto beatUntilDeleted = [&](int64_t upto) {
+    return pollUntil(std::chrono::seconds(30), [&] {
+      for (const Device &d : busy)
+        expectHeartbeat(heartbeat(s, heartbeatBody(d)));
+      return seqs("MIN") > upto;
+    });
+  };
+  REQUIRE(beatUntilDeleted(quietRows));
+  REQUIRE(beatUntilDeleted(seqs("MAX")));
+  int64_t busySince = nowMs();
+  for (const Device &d : busy)
+    expectHeartbeat(heartbeat(s, heartbeatBody(d)));
+  s.signal(SIGKILL);
+  REQUIRE(s.waitForExit(std::chrono::seconds(10)).has_value());
+
+  auto check = [&] {
+    auto rows = list(s);
+    for (const Device &d : quiet) {
+      auto seen = listedSeenMs(rows, d.id);
+      INFO("device " << d.id << ": " << rows[d.id].line);
+      REQUIRE(seen.has_value());
+      CHECK(*seen >= quietSince);
+      CHECK(*seen <= quietUntil + 1000); // not stamped later by a compaction
+    }
+    // The busy ones' last beats are at most about a flush interval stale.
+    for (const Device &d : busy) {
+      INFO("device " << d.id << ": " << rows[d.id].line);
+      CHECK(listedSeenMs(rows, d.id).value_or(0) >= busySince - 1000);
+    }
+  };
+  {
+    INFO("devices list with the server down");
+    check();
+  }
+  s.start();
+  {
+    INFO("devices list after the restart");
+    check();
+  }
 }

@@ -31,13 +31,13 @@ TEST_CASE("an unknown device is reported, then served from memory once admitted"
 TEST_CASE("another uuid is a mismatch that changes nothing, with a bounded recheck") {
   PresenceTable t;
   t.admit("1", {"u", true, false, false});
-  t.takeDirty();
+  t.takeDirty(1);
   Seen first = t.touch(contact("1", "evil", 1000), kNoLimit);
   CHECK(first.verdict == Verdict::UuidMismatch);
   CHECK(first.recheckPin);
   CHECK_FALSE(t.touch(contact("1", "evil", 2000), kNoLimit).recheckPin);
   CHECK(t.touch(contact("1", "evil", 1000 + kPinRecheckSeconds * 1000), kNoLimit).recheckPin);
-  CHECK(t.takeDirty().empty()); // presence untouched
+  CHECK(t.takeDirty(1).empty()); // presence untouched
 }
 
 TEST_CASE("the rate limit counts per device and per window") {
@@ -58,14 +58,14 @@ TEST_CASE("dirty presence is taken once, with the newest values") {
   std::vector<int32_t> conns{5};
   t.touch(Contact{"1", "u", 1000, 7, &conns}, kNoLimit);
   t.touch(Contact{"1", "u", 2000, 8, &conns}, kNoLimit);
-  auto batch = t.takeDirty();
+  auto batch = t.takeDirty(1);
   REQUIRE(batch.size() == 1);
   CHECK(batch[0].lastSeenMs == 2000);
   CHECK(batch[0].ver == 8);
   CHECK(batch[0].conns == conns);
-  CHECK(t.takeDirty().empty());
+  CHECK(t.takeDirty(1).empty());
   t.markDirty(batch); // a failed flush puts them back
-  CHECK(t.takeDirty().size() == 1);
+  CHECK(t.takeDirty(1).size() == 1);
 }
 
 TEST_CASE("admit keeps an entry another thread added, forget makes it looked up again") {
@@ -76,7 +76,7 @@ TEST_CASE("admit keeps an entry another thread added, forget makes it looked up 
   t.forget("1");
   CHECK(t.touch(contact("1", "u", 1500), kNoLimit).verdict == Verdict::Unknown);
   // Its presence is still flushed (a re-pin must not lose the last heartbeat).
-  auto batch = t.takeDirty();
+  auto batch = t.takeDirty(1);
   REQUIRE(batch.size() == 1);
   CHECK(batch[0].lastSeenMs == 1000);
   // Admitted again after the lookup, with the registry's (re-pinned) uuid.
@@ -86,19 +86,19 @@ TEST_CASE("admit keeps an entry another thread added, forget makes it looked up 
   CHECK(t.size() == 1);
 }
 
-TEST_CASE("shard snapshots cover every touched device once, with its newest presence") {
+TEST_CASE("stale parts cover every touched device once, with its newest presence") {
   PresenceTable t(8);
   for (int i = 0; i < 200; ++i)
     t.admit(std::to_string(i), {"u", true, false, false});
   for (int i = 0; i < 150; ++i) // 150..199 admitted, never touched
     t.touch(Contact{std::to_string(i), "u", 1000 + i, std::nullopt, nullptr}, kNoLimit);
-  t.takeDirty();
+  t.takeDirty(1);
   std::vector<int32_t> conns{4};
   t.touch(Contact{"7", "u", 9000, 5, &conns}, kNoLimit);
   std::vector<std::string> ids;
   bool sawNewest = false;
   for (size_t first = 0; first < 8; first += 3) { // parts of 3, 3 and 2 shards
-    for (const auto &p : t.snapshotShards(first, 3)) {
+    for (const auto &p : t.takeStale(first, 3, 1, 2)) {
       ids.push_back(p.id);
       if (p.id == "7")
         sawNewest = p.lastSeenMs == 9000 && p.ver == 5 && p.conns == conns;
@@ -108,8 +108,37 @@ TEST_CASE("shard snapshots cover every touched device once, with its newest pres
   CHECK(ids.size() == 150);
   CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
   CHECK(sawNewest);
-  CHECK(t.takeDirty().size() == 1); // snapshots mark nothing
-  CHECK(t.snapshotShards(8, 3).empty());
+  CHECK(t.takeDirty(3).size() == 1); // the changed mark stays
+  CHECK(t.takeStale(8, 3, 3, 4).empty());
+}
+
+TEST_CASE("stale parts leave out devices logged after the mark") {
+  PresenceTable t(4);
+  for (int i = 0; i < 20; ++i) {
+    t.admit(std::to_string(i), {"u", true, false, false});
+    t.touch(Contact{std::to_string(i), "u", 1000, std::nullopt, nullptr}, kNoLimit);
+  }
+  CHECK(t.takeDirty(5).size() == 20); // all in row 5
+  for (int i = 0; i < 5; ++i)         // 0..4 beat again: row 9
+    t.touch(Contact{std::to_string(i), "u", 2000, std::nullopt, nullptr}, kNoLimit);
+  CHECK(t.takeDirty(9).size() == 5);
+  // Rows up to 5 are to go: only 5..19 need logging again.
+  auto stale = t.takeStale(0, 4, 5, 10);
+  std::vector<std::string> ids;
+  for (const auto &p : stale) {
+    ids.push_back(p.id);
+    CHECK(p.lastSeenMs == 1000);
+  }
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::string> expected;
+  for (int i = 5; i < 20; ++i)
+    expected.push_back(std::to_string(i));
+  std::sort(expected.begin(), expected.end());
+  CHECK(ids == expected);
+  // They are recorded as in row 10 now: a later compaction that deletes
+  // rows up to 8 has nothing to log again; one deleting up to 10 has all.
+  CHECK(t.takeStale(0, 4, 8, 11).empty());
+  CHECK(t.takeStale(0, 4, 10, 12).size() == 20);
 }
 
 TEST_CASE("concurrent touches of many devices lose no presence") {
@@ -124,7 +153,7 @@ TEST_CASE("concurrent touches of many devices lose no presence") {
     });
   for (auto &th : threads)
     th.join();
-  auto batch = t.takeDirty();
+  auto batch = t.takeDirty(1);
   CHECK(batch.size() == 1000);
   CHECK(t.size() == 1000);
 }
