@@ -39,8 +39,10 @@
 # 3-15 s period, is not refused; the limiter itself still runs. The presence
 # compaction interval (agent-loop.compact_interval_ms, default 30 s) is set to
 # the run duration, so that every measurement contains a whole compaction
-# instead of depending on where the 30 s cycle falls: more database work than
-# the default, never less.
+# instead of depending on where the cycle falls. The default duration is 30 s,
+# so the default runs measure the default interval; a shorter duration
+# compacts more often than the default (and, under 15 s, logs again devices
+# that are still beating): more database work, never less.
 #
 # Environment:
 #   RDC_BENCH_BUILD_DIR    use this existing build (rdconsole and modules/ with
@@ -49,7 +51,7 @@
 #   RDC_BENCH_DEVICES      device counts (default "100000 1000000")
 #   RDC_BENCH_CONNECTIONS  wrk connection counts (default "256 16")
 #   RDC_BENCH_MODES        "keepalive close" (default) or one of them
-#   RDC_BENCH_DURATION     seconds per measurement (default 10)
+#   RDC_BENCH_DURATION     seconds per measurement (default 30)
 #   RDC_BENCH_THREADS      wrk threads (default 2)
 #   RDC_BENCH_WARM_CONNECTIONS  wrk connections for the warm-up (default 64)
 #   RDC_BENCH_WARM_TIMEOUT seconds allowed for one warm-up (default 3600)
@@ -65,7 +67,7 @@ engines=${RDC_BENCH_ENGINES:-sqlite}
 device_counts=${RDC_BENCH_DEVICES:-100000 1000000}
 connections=${RDC_BENCH_CONNECTIONS:-256 16}
 modes=${RDC_BENCH_MODES:-keepalive close}
-duration=${RDC_BENCH_DURATION:-10}
+duration=${RDC_BENCH_DURATION:-30}
 threads=${RDC_BENCH_THREADS:-2}
 warm_conns=${RDC_BENCH_WARM_CONNECTIONS:-64}
 warm_timeout=${RDC_BENCH_WARM_TIMEOUT:-3600}
