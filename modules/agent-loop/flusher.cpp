@@ -55,6 +55,7 @@ void Flusher::start() {
     if (size_t n = mergePresenceLog(db); n > 0)
       rdc::logInfo("presence log: " + std::to_string(n) + " devices' presence merged");
   }
+  lastLanded_ = Clock::now(); // the merge above may have taken a while
   collector_ = std::thread([this] { collectLoop(); });
   thread_ = std::thread([this] { run(); });
 }
@@ -77,16 +78,25 @@ void Flusher::stop() {
   logDirty(); // the next start merges the log into agent_presence
 }
 
-std::vector<PresenceSnapshot> Flusher::collect(const Job &job) {
+std::vector<PresenceSnapshot>
+Flusher::collect(const std::function<std::vector<PresenceSnapshot>()> &job) {
+  std::vector<PresenceSnapshot> batch;
+  atNormalPriority([&] { batch = job(); });
+  return batch;
+}
+
+void Flusher::atNormalPriority(const std::function<void()> &task) {
+  // A whole round moved to the collector (run()) takes its snapshots there.
+  if (std::this_thread::get_id() == collector_.get_id())
+    return task();
   std::unique_lock<std::mutex> lock(collectMu_);
   if (!collector_.joinable() || collectorStopping_)
-    return job(); // the last flush of stop()
-  collectJob_ = job;
+    return task(); // the last flush of stop()
+  collectTask_ = task;
   collectWanted_ = true;
   collected_ = false;
   collectCv_.notify_all();
   collectCv_.wait(lock, [this] { return collected_; });
-  return std::move(collectedBatch_);
 }
 
 void Flusher::collectLoop() {
@@ -94,13 +104,12 @@ void Flusher::collectLoop() {
   for (;;) {
     collectCv_.wait(lock, [this] { return collectWanted_ || collectorStopping_; });
     if (!collectWanted_)
-      return; // stopping, and run() has ended: nobody waits for a batch
+      return; // stopping, and run() has ended: nobody waits for a task
     collectWanted_ = false;
-    Job job = std::move(collectJob_);
+    std::function<void()> task = std::move(collectTask_);
     lock.unlock();
-    std::vector<PresenceSnapshot> batch = job();
+    task();
     lock.lock();
-    collectedBatch_ = std::move(batch);
     collected_ = true;
     collectCv_.notify_all();
   }
@@ -114,13 +123,24 @@ void Flusher::run() {
   // The dirty snapshot is taken by the collector thread at normal priority.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kFlushNice);
 #endif
+  const auto interval = std::chrono::milliseconds(intervalMs_);
+  // Rounds start every interval whatever they take, so presence is at most
+  // about one interval stale while flushes land.
+  auto due = Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    cv_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [this] { return stopping_; });
+    due = std::max(due + interval, Clock::now());
+    cv_.wait_until(lock, due, [this] { return stopping_; });
     if (stopping_)
       break;
     lock.unlock();
-    flushOnce();
+    // At nice 10 a round can fall behind on a saturated machine, and a
+    // later one would too: once presence has gone unflushed for half an
+    // interval longer than it should, the round runs at normal priority.
+    if (Clock::now() - lastLanded_ > interval + interval / 2)
+      atNormalPriority([this] { flushOnce(); });
+    else
+      flushOnce();
     lock.lock();
   }
 }
@@ -155,14 +175,14 @@ void Flusher::flushOnce() {
 
 bool Flusher::logDirty() {
   int64_t seq = seq_ + 1;
+  auto taken = Clock::now();
   std::vector<PresenceSnapshot> batch = collect([this, seq] { return table_.takeDirty(seq); });
-  if (batch.empty())
-    return true;
   try {
-    rdc::Db db = rdc::Db::acquire();
-    appendPresenceLog(db, instance_, seq, batch);
-    seq_ = seq;
-    return true;
+    if (!batch.empty()) {
+      rdc::Db db = rdc::Db::acquire();
+      appendPresenceLog(db, instance_, seq, batch);
+      seq_ = seq;
+    }
   } catch (const std::exception &e) {
     // Nothing is dropped: the batch goes again with the next round (and the
     // same flush number, which no row has taken).
@@ -170,6 +190,25 @@ bool Flusher::logDirty() {
     rdc::logWarn(std::string("presence flush failed, retrying: ") + e.what());
     return false;
   }
+  landed(taken);
+  return true;
+}
+
+void Flusher::landed(Clock::time_point taken) {
+  auto gap = taken - lastLanded_;
+  lastLanded_ = taken;
+  // What a crash would have lost in the meantime: the operator should know
+  // (once a minute at most: a saturated machine would repeat it every round).
+  auto interval = std::chrono::milliseconds(intervalMs_);
+  if (gap <= 2 * interval || taken - lastLateWarning_ < std::chrono::minutes(1))
+    return;
+  lastLateWarning_ = taken;
+  rdc::logWarn(
+      "presence flushed late: " +
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()) +
+      " ms since the previous flush (agent-loop.flush_interval_ms=" + std::to_string(intervalMs_) +
+      "); a crash in that time would have lost that much presence (is the database or the machine "
+      "overloaded?)");
 }
 
 void Flusher::compactRound() {

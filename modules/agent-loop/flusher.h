@@ -4,10 +4,15 @@
 // instance). Every compact_interval_ms it compacts its log: it deletes its
 // rows from before the previous compaction, after logging again (an eighth of
 // the table per round) the devices whose newest row is among them.
+// Its database work runs at low priority, except for a round that starts when
+// presence has gone unflushed for 1.5 intervals (a saturated machine, a slow
+// database); a flush that lands more than two intervals after the previous
+// one is logged as a warning.
 #pragma once
 
 #include "presence.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -28,18 +33,26 @@ public:
   void flushOnce();
 
 private:
+  using Clock = std::chrono::steady_clock;
   void run();
   // Snapshots hold presence shard locks that heartbeats wait for, so they
-  // are taken on a thread at normal priority (collectLoop): a low priority
+  // are taken on a thread at normal priority (the collector): a low priority
   // thread descheduled while holding a lock would stall them. The database
-  // work that follows runs at low priority (run()).
-  using Job = std::function<std::vector<PresenceSnapshot>()>;
-  std::vector<PresenceSnapshot> collect(const Job &job);
+  // work that follows runs at low priority (run()), unless it fell behind.
+  std::vector<PresenceSnapshot> collect(const std::function<std::vector<PresenceSnapshot>()> &job);
+  // Runs task on the collector thread (at normal priority) and waits for it.
+  void atNormalPriority(const std::function<void()> &task);
   void collectLoop();
   bool logDirty(); // false: the batch was not written
+  // A flush whose snapshot was taken at `taken` is in the database.
+  void landed(Clock::time_point taken);
   void compactRound();
   PresenceTable &table_;
   int64_t intervalMs_;
+  // When the snapshot of the newest flush that landed was taken: what a
+  // crash now would lose is everything since.
+  Clock::time_point lastLanded_ = Clock::now();
+  Clock::time_point lastLateWarning_{};
   // Log rows are tagged with a random id per process and a flush number.
   std::string instance_;
   int64_t seq_ = 0;
@@ -57,8 +70,7 @@ private:
   std::mutex collectMu_;
   std::condition_variable collectCv_;
   bool collectWanted_ = false, collected_ = false, collectorStopping_ = false;
-  Job collectJob_;
-  std::vector<PresenceSnapshot> collectedBatch_;
+  std::function<void()> collectTask_;
   std::thread collector_;
 };
 

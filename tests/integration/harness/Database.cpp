@@ -1,9 +1,11 @@
 #include "Database.h"
 
+#include "Poll.h"
 #include "Process.h"
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <stdexcept>
 #include <unistd.h>
@@ -105,6 +107,43 @@ std::string Database::query(const std::string &sql) const {
   if (r.exitCode != 0)
     throw std::runtime_error("query failed (" + sql + "): " + r.err);
   return r.out;
+}
+
+} // namespace harness
+
+namespace harness {
+
+std::unique_ptr<Process> Database::lockAgainstWrites(const std::string &table,
+                                                     std::chrono::milliseconds hold) const {
+  static std::atomic<int> counter{0};
+  std::string n = std::to_string(counter.fetch_add(1));
+  std::filesystem::path mark = dir_.path() / ("locked-" + n);
+  std::filesystem::path output = dir_.path() / ("lock-" + n + ".log");
+  // The client reads its statements from a pipe and runs each as it comes:
+  // the lock, then a shell command that marks it as held, and after `hold`
+  // the commit.
+  std::vector<std::string> argv = {
+      "/bin/sh", "-c",
+      R"({ printf '%s\n' "$1" "$2"; sleep "$3"; printf 'COMMIT;\n'; } | { shift 3; "$@"; })", "sh"};
+  if (isPostgres()) {
+    argv.push_back("BEGIN; LOCK TABLE " + table + " IN EXCLUSIVE MODE;");
+    argv.push_back("\\! touch " + mark.string());
+  } else {
+    argv.push_back("BEGIN EXCLUSIVE;");
+    argv.push_back(".system touch " + mark.string());
+  }
+  argv.push_back(std::to_string(static_cast<double>(hold.count()) / 1000.0));
+  if (isPostgres())
+    argv.insert(argv.end(), {kPsql, "-X", "-q", "-v", "ON_ERROR_STOP=1", pgUri_});
+  else
+    argv.insert(argv.end(),
+                {kSqlite3, "-batch", "-bail", "-cmd", ".timeout 10000", sqlitePath().string()});
+  auto client = std::make_unique<Process>(argv, "", output, output);
+  bool held = pollUntil(std::chrono::seconds(30),
+                        [&] { return std::filesystem::exists(mark) || !client->running(); });
+  if (!held || !std::filesystem::exists(mark))
+    throw std::runtime_error("the locking client did not take the lock: " + readFile(output));
+  return client;
 }
 
 } // namespace harness

@@ -7,11 +7,15 @@
 
 #include "TempDir.h"
 
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace harness {
+
+class Process;
 
 // The server URI from RDC_TEST_PG_URI_FILE, or nullopt in SQLite mode.
 // Throws when the variable is set but the file is missing or empty (the
@@ -47,6 +51,11 @@ public:
   std::string query(const std::string &sql) const;
   // True when the CLI tool for this engine is installed.
   bool canQuery() const;
+  // Starts another client (psql, sqlite3) that keeps `table` locked against
+  // writes for `hold` (SQLite: the whole database), and returns once it holds
+  // the lock. The client then commits and exits by itself.
+  std::unique_ptr<Process> lockAgainstWrites(const std::string &table,
+                                             std::chrono::milliseconds hold) const;
 
 private:
   void create(const std::string &pgServer);
