@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <ctime>
+#include <sstream>
 
 using namespace harness;
 using namespace harness::agent;
@@ -27,6 +28,17 @@ std::string utc(std::chrono::system_clock::time_point t) {
   return std::string(buf) + "." + std::to_string(1000 + ms % 1000).substr(1) + "Z";
 }
 
+// The server log's warnings and errors (why a flush was late or failed).
+std::string logProblems(const TestServer &s) {
+  std::istringstream log(s.log());
+  std::string line, out;
+  while (std::getline(log, line))
+    if (line.find("[Warning]") != std::string::npos || line.find("[Error]") != std::string::npos ||
+        line.find("[Critical]") != std::string::npos)
+      out += line + "\n";
+  return out.empty() ? "(none)\n" : out;
+}
+
 } // namespace
 
 namespace {
@@ -40,6 +52,7 @@ constexpr auto kSlack = std::chrono::milliseconds(500); // scheduling on a busy 
 
 void checkPresence(const TestServer &s, const std::vector<Device> &devices,
                    const std::vector<std::chrono::system_clock::time_point> &last) {
+  INFO("server warnings and errors:\n" << logProblems(s)); // evaluated on failure only
   auto rows = list(s);
   CHECK(rows.size() == static_cast<size_t>(kDevices));
   for (int n = 0; n < kDevices; ++n) {
