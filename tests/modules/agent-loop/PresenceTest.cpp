@@ -157,3 +157,79 @@ TEST_CASE("concurrent touches of many devices lose no presence") {
   CHECK(batch.size() == 1000);
   CHECK(t.size() == 1000);
 }
+
+TEST_CASE("ids and uuids of any accepted length are kept exactly, inline or not") {
+  PresenceTable t(1);
+  const std::string longId(64, '7');      // kMaxIdBytes, beyond the inline 23
+  const std::string longUuid(256, 'Q');   // kMaxUuidBytes, beyond the inline 54
+  const std::string windowsUuid(48, 'W'); // a real client's length, inline
+  t.admit(longId, {longUuid, true, false, false});
+  t.admit("123456789", {windowsUuid, true, false, false});
+  CHECK(t.touch(contact(longId.c_str(), longUuid.c_str(), 1000), kNoLimit).verdict == Verdict::Ok);
+  // Differing only in the last byte, past any inline part.
+  std::string almost = longUuid;
+  almost.back() = 'R';
+  CHECK(t.touch(contact(longId.c_str(), almost.c_str(), 1000), kNoLimit).verdict ==
+        Verdict::UuidMismatch);
+  CHECK(t.touch(contact(longId.substr(0, 63).c_str(), longUuid.c_str(), 1000), kNoLimit).verdict ==
+        Verdict::Unknown);
+  CHECK(t.touch(contact("123456789", windowsUuid.c_str(), 1000), kNoLimit).verdict == Verdict::Ok);
+  CHECK(t.touch(contact("123456789", windowsUuid.substr(0, 47).c_str(), 1000), kNoLimit).verdict ==
+        Verdict::UuidMismatch);
+  auto batch = t.takeDirty(1);
+  REQUIRE(batch.size() == 2);
+  std::vector<std::string> ids{batch[0].id, batch[1].id};
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == std::vector<std::string>{"123456789", longId});
+
+  // A re-pin after forget() replaces a heap-held uuid with an inline one.
+  t.forget(longId);
+  t.admit(longId, {"short", true, false, false});
+  CHECK(t.touch(contact(longId.c_str(), "short", 2000), kNoLimit).verdict == Verdict::Ok);
+  CHECK(t.touch(contact(longId.c_str(), longUuid.c_str(), 2000), kNoLimit).verdict ==
+        Verdict::UuidMismatch);
+}
+
+TEST_CASE("a shard grows to many devices and still finds each one with its own state") {
+  PresenceTable t(1); // every device in one shard: the index grows many times
+  const int n = 20000;
+  for (int i = 0; i < n; ++i)
+    t.admit(std::to_string(1000000 + i), {"u" + std::to_string(i), true, false, false, i + 1, 0});
+  CHECK(t.size() == n);
+  for (int i = 0; i < n; ++i) {
+    const std::string id = std::to_string(1000000 + i), uuid = "u" + std::to_string(i);
+    Seen s = t.touch(Contact{id, uuid, 5000 + i, i, nullptr}, kNoLimit);
+    REQUIRE(s.verdict == Verdict::Ok);
+    CHECK(s.ownerUserId == i + 1);
+  }
+  // Admitting again keeps the entry (and its presence): no duplicates.
+  t.admit("1000007", {"other", true, false, false});
+  CHECK(t.size() == n);
+  auto batch = t.takeDirty(1);
+  REQUIRE(batch.size() == static_cast<size_t>(n));
+  std::sort(batch.begin(), batch.end(),
+            [](const PresenceSnapshot &a, const PresenceSnapshot &b) { return a.id < b.id; });
+  for (int i = 0; i < n; ++i) {
+    CHECK(batch[i].id == std::to_string(1000000 + i));
+    CHECK(batch[i].lastSeenMs == 5000 + i);
+    CHECK(batch[i].ver == i);
+  }
+}
+
+TEST_CASE("connections are reported while open and dropped once the client sends none") {
+  PresenceTable t;
+  t.admit("1", {"u", true, false, false});
+  std::vector<int32_t> open{3, 9}, none;
+  t.touch(Contact{"1", "u", 1000, std::nullopt, &open}, kNoLimit);
+  auto first = t.takeDirty(1);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].conns == open);
+  t.touch(Contact{"1", "u", 2000, std::nullopt, nullptr}, kNoLimit); // no conns field: kept
+  auto kept = t.takeDirty(2);
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].conns == open);
+  t.touch(Contact{"1", "u", 3000, std::nullopt, &none}, kNoLimit);
+  auto dropped = t.takeDirty(3);
+  REQUIRE(dropped.size() == 1);
+  CHECK(dropped[0].conns.empty());
+}
