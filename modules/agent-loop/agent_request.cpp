@@ -1,4 +1,5 @@
 #include "agent_request.h"
+#include "heartbeat_scan.h"
 
 #include <rdconsole/json.hpp>
 
@@ -17,7 +18,7 @@ DeviceKey parseDeviceKey(const nlohmann::json &body) {
   return k;
 }
 
-Heartbeat parseHeartbeat(std::string_view text) {
+Heartbeat parseHeartbeatJson(std::string_view text) {
   nlohmann::json body = rdc::parseJsonObject(text);
   Heartbeat hb;
   hb.device = parseDeviceKey(body);
@@ -35,6 +36,12 @@ Heartbeat parseHeartbeat(std::string_view text) {
     }
   }
   return hb;
+}
+
+Heartbeat parseHeartbeat(std::string_view text) {
+  if (std::optional<Heartbeat> plain = scanPlainHeartbeat(text))
+    return std::move(*plain);
+  return parseHeartbeatJson(text);
 }
 
 } // namespace agent

@@ -29,6 +29,10 @@ struct Heartbeat {
 // id and uuid: required non-empty strings (uuid is standard base64 of the
 // machine uid, but only its identity matters here).
 DeviceKey parseDeviceKey(const nlohmann::json &body);
+// The heartbeat body: the plain form the client sends is scanned directly
+// (heartbeat_scan.h), anything else goes through parseHeartbeatJson.
 Heartbeat parseHeartbeat(std::string_view body);
+// The same with the general JSON parser, for every body.
+Heartbeat parseHeartbeatJson(std::string_view body);
 
 } // namespace agent
