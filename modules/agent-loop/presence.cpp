@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
-#include <functional>
 #include <stdexcept>
 
 namespace agent {
 
 static_assert(sizeof(DeviceState) == 128, "two cache lines per device (presence.h)");
 
-PresenceTable::PresenceTable(size_t shards) : shards_(shards == 0 ? 1 : shards) {}
+PresenceTable::PresenceTable(size_t shards, HashKey key)
+    : key_(key), shards_(shards == 0 ? 1 : shards) {}
 
 namespace {
 constexpr size_t kFirstSlots = 16; // a power of two
@@ -23,7 +23,7 @@ uint64_t slotOf(uint32_t tag, size_t entry) {
 } // namespace
 
 PresenceTable::Key PresenceTable::keyOf(std::string_view id) const {
-  return Key{id, std::hash<std::string_view>{}(id)};
+  return Key{id, keyedHash(key_, id)};
 }
 
 // The low bits pick the shard, the high 32 (the tag) the slot: independent.
@@ -50,7 +50,7 @@ PresenceTable::Entry PresenceTable::find(Shard &s, const Key &k) {
 }
 
 // Adds an entry for an id that find() did not find.
-PresenceTable::Entry PresenceTable::insert(Shard &s, const Key &k) {
+PresenceTable::Entry PresenceTable::insert(Shard &s, const Key &k) const {
   if (s.entries.size() >= UINT32_MAX - 1)
     throw std::length_error("presence table shard full");
   const size_t entry = s.entries.size();
@@ -59,7 +59,7 @@ PresenceTable::Entry PresenceTable::insert(Shard &s, const Key &k) {
     std::vector<uint64_t> grown(s.slots.empty() ? kFirstSlots : s.slots.size() * 2, 0);
     const size_t mask = grown.size() - 1;
     for (size_t e = 0; e < s.entries.size(); ++e) {
-      const uint32_t tag = tagOf(std::hash<std::string_view>{}(s.entries[e].id.view()));
+      const uint32_t tag = tagOf(keyedHash(key_, s.entries[e].id.view()));
       size_t i = tag & mask;
       while (grown[i] != 0)
         i = (i + 1) & mask;

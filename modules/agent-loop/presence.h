@@ -5,6 +5,7 @@
 #pragma once
 
 #include "compact_string.h"
+#include "keyed_hash.h"
 
 #include <cstdint>
 #include <deque>
@@ -41,7 +42,7 @@ struct alignas(64) DeviceState {
 
   // The client's open connections; null when it has none (almost always).
   std::unique_ptr<std::vector<int32_t>> conns;
-  CompactString<55> uuid; // the pinned uuid
+  CompactString<55> uuid;             // the pinned uuid
   bool hasSysinfo : 1 = false;        // stored sysinfo exists
   bool sysinfoRequested : 1 = false;  // an operator asked for a re-upload
   bool disconnectPending : 1 = false; // an operator queued disconnects
@@ -87,8 +88,9 @@ struct PresenceSnapshot {
 class PresenceTable {
 public:
   // Many shards: a snapshot holds one shard's lock while it copies the
-  // shard (about 2 000 entries at a million devices).
-  explicit PresenceTable(size_t shards = 512);
+  // shard (about 2 000 entries at a million devices). Ids are hashed with
+  // `key` (keyed_hash.h: secret by default, so ids cannot be picked to collide).
+  explicit PresenceTable(size_t shards = 512, HashKey key = randomHashKey());
 
   // One request of a device: checks the pinned uuid, then the rate limit,
   // then records presence. Unknown when the device is not in memory yet
@@ -152,10 +154,11 @@ private:
   Key keyOf(std::string_view id) const;
   Shard &shardOf(const Key &k);
   static Entry find(Shard &s, const Key &k);
-  static Entry insert(Shard &s, const Key &k);
+  Entry insert(Shard &s, const Key &k) const;
   static void markDirty(Shard &s, const Entry &e);
   template <class F> void withDevice(std::string_view id, F f);
 
+  HashKey key_;
   std::vector<Shard> shards_;
 };
 
