@@ -163,8 +163,9 @@ void Flusher::flushOnce() {
       else if (r.kind == "disconnect")
         table_.setDisconnectPending(r.deviceId, true);
     }
+    requestsWarning_.succeeded();
   } catch (const std::exception &e) {
-    rdc::logWarn(std::string("operator requests not read, retrying: ") + e.what());
+    requestsWarning_.failed(e.what());
   }
   // A batch that failed is in memory only, recorded as logged in a row that
   // does not exist: no compaction may delete its older rows before a flush
@@ -187,9 +188,11 @@ bool Flusher::logDirty() {
     // Nothing is dropped: the batch goes again with the next round (and the
     // same flush number, which no row has taken).
     table_.markDirty(batch);
-    rdc::logWarn(std::string("presence flush failed, retrying: ") + e.what());
+    flushWarning_.failed(e.what());
     return false;
   }
+  if (!batch.empty())
+    flushWarning_.succeeded();
   landed(taken);
   return true;
 }
@@ -247,9 +250,10 @@ void Flusher::compactRound() {
     // exist: the next flush writes them (before this part is tried again,
     // and before any delete).
     table_.markDirty(part);
-    rdc::logWarn(std::string("presence compaction failed, retrying: ") + e.what());
+    compactionWarning_.failed(e.what());
     return;
   }
+  compactionWarning_.succeeded();
   if (!part.empty())
     seq_ = seq;
   if (last)

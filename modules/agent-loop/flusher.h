@@ -7,10 +7,12 @@
 // Its database work runs at low priority, except for a round that starts when
 // presence has gone unflushed for 1.5 intervals (a saturated machine, a slow
 // database); a flush that lands more than two intervals after the previous
-// one is logged as a warning.
+// one is logged as a warning. A task that fails is retried the next round and
+// its failures are logged at most once a minute (retry_warning.h).
 #pragma once
 
 #include "presence.h"
+#include "retry_warning.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -53,6 +55,10 @@ private:
   // crash now would lose is everything since.
   Clock::time_point lastLanded_ = Clock::now();
   Clock::time_point lastLateWarning_{};
+  // Failures of the three database tasks, each retried every round.
+  RetryWarning flushWarning_ = hostRetryWarning("presence flush");
+  RetryWarning requestsWarning_ = hostRetryWarning("reading operator requests");
+  RetryWarning compactionWarning_ = hostRetryWarning("presence compaction");
   // Log rows are tagged with a random id per process and a flush number.
   std::string instance_;
   int64_t seq_ = 0;
