@@ -5,6 +5,7 @@
 #include "harness/AgentClient.h"
 #include "harness/Database.h"
 #include "harness/Poll.h"
+#include "harness/Text.h"
 
 #include <doctest/doctest.h>
 
@@ -265,18 +266,12 @@ TEST_CASE("agent presence log: while the database refuses writes heartbeats are 
                   [&] { return s.log().find("presence flushed late") != std::string::npos; }));
   // On SQLite the flushes under the lock fail, each round (every 100 ms): the
   // log says so once, and once more when a flush lands again.
-  auto occurrences = [](const std::string &text, const std::string &what) {
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-      ++n;
-    return n;
-  };
   if (db->isPostgres()) {
-    CHECK(occurrences(s.log(), "presence flush failed") <= 1);
+    CHECK(countOf(s.log(), "presence flush failed") <= 1);
   } else {
     CHECK(pollUntil(std::chrono::seconds(10), [&] {
       return s.log().find("presence flush succeeded again after") != std::string::npos;
     }));
-    CHECK(occurrences(s.log(), "presence flush failed") == 1);
+    CHECK(countOf(s.log(), "presence flush failed") == 1);
   }
 }

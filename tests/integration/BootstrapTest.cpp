@@ -2,21 +2,13 @@
 // is written to <data_dir>/initial-admin-password (mode 0600).
 #include "harness/Accounts.h"
 #include "harness/JsonChecks.h"
+#include "harness/Text.h"
 
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
 
 using namespace harness;
-
-namespace {
-int countOccurrences(const std::string &text, const std::string &needle) {
-  int n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
-    ++n;
-  return n;
-}
-} // namespace
 
 TEST_CASE("bootstrap: first start creates an admin whose password file is 0600 and works") {
   TestServer s;
@@ -55,7 +47,7 @@ TEST_CASE("bootstrap: first start creates an admin whose password file is 0600 a
   REQUIRE(::stat(file.c_str(), &after) == 0);
   CHECK(after.st_mtim.tv_sec == before.st_mtim.tv_sec);
   CHECK(after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
-  CHECK(countOccurrences(s.log(), "created initial administrator") == 1);
+  CHECK(countOf(s.log(), "created initial administrator") == 1);
   CHECK(login(s, "admin", password).status == 200);
 }
 

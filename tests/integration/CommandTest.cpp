@@ -2,6 +2,7 @@
 // real binary, with the cmdprobe fixture reporting what the host answered.
 #include "harness/Accounts.h"
 #include "harness/JsonChecks.h"
+#include "harness/Text.h"
 
 #include <doctest/doctest.h>
 
@@ -13,13 +14,6 @@ namespace {
 
 bool contains(const std::string &hay, const std::string &needle) {
   return hay.find(needle) != std::string::npos;
-}
-
-size_t countOf(const std::string &hay, const std::string &needle) {
-  size_t n = 0;
-  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1))
-    ++n;
-  return n;
 }
 
 ServerOptions withCmdprobe() {
